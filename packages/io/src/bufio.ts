@@ -1,0 +1,469 @@
+// Go: package bufio — buffered reading and writing over a Reader / Writer.
+//
+// Views returned by `peek`, `readSlice`, `readLine` and `bufferedBytes` point into the
+// reader's own buffer, as Go's slices do: they stay valid only until the next call that reads
+// or fills. Copy them (`slice()`) to keep them.
+//
+// Errors follow ka's rule "data first, error next": when the underlying reader fails after
+// some bytes arrived, the bytes are returned and the error is raised by the following call.
+// EOF is `null`, never an exception.
+
+import {
+  ErrBufferFull,
+  ErrInvalidUnreadByte,
+  ErrNegativeCount,
+  ErrNegativeRead,
+  ErrNoProgress,
+  ErrShortWrite,
+} from './errors.js';
+import type { Reader, Writer } from './io.js';
+
+/** Go's `bufio.defaultBufSize`: 4096 bytes. */
+export const DefaultBufSize = 4096;
+const minReadBufferSize = 16;
+
+/** One line from {@link BufReader.readLine}: `isPrefix` is true when the line did not fit. */
+export interface Line {
+  /** The line without its `\n` or `\r\n`; a view into the buffer. */
+  line: Uint8Array;
+  /** True when the buffer filled before the end of the line: the rest comes next. */
+  isPrefix: boolean;
+}
+
+const EOF_MARK: unique symbol = Symbol('eof');
+
+/**
+ * Go's `bufio.Reader`. Not safe for concurrent use: one caller awaits at a time.
+ *
+ * @example
+ * ```ts
+ * import { BufReader, BytesReader } from '@ka/io';
+ * const br = new BufReader(new BytesReader(new TextEncoder().encode('a\nb\n')));
+ * const first = await br.readLine(); // { line: 'a' bytes, isPrefix: false }
+ * ```
+ */
+export class BufReader implements Reader {
+  #buf: Uint8Array;
+  #rd: Reader;
+  #r = 0;
+  #w = 0;
+  // Pending condition from the underlying reader: an error, EOF, or none.
+  #err: unknown = undefined;
+  #lastByte = -1;
+
+  /** Wraps `rd` with a buffer of `size` bytes (at least 16; default {@link DefaultBufSize}). */
+  constructor(rd: Reader, size: number = DefaultBufSize) {
+    this.#buf = new Uint8Array(Math.max(size, minReadBufferSize));
+    this.#rd = rd;
+  }
+
+  /** Size of the underlying buffer in bytes. */
+  size(): number {
+    return this.#buf.length;
+  }
+
+  /** Number of bytes that can be read from the buffer without touching the reader. */
+  buffered(): number {
+    return this.#w - this.#r;
+  }
+
+  /**
+   * The bytes buffered and not yet consumed, as a view (no copy). Together with
+   * {@link BufReader.skip} and {@link BufReader.fill} this lets a parser work on the buffer it
+   * already holds instead of awaiting line by line. Not in Go; equal to `Peek(Buffered())`.
+   */
+  bufferedBytes(): Uint8Array {
+    return this.#buf.subarray(this.#r, this.#w);
+  }
+
+  /** Consumes `n` already-buffered bytes synchronously (`n` ≤ {@link BufReader.buffered}). */
+  skip(n: number): void {
+    if (n < 0 || n > this.#w - this.#r) throw ErrNegativeCount;
+    this.#r += n;
+    if (n > 0) this.#lastByte = this.#buf[this.#r - 1]!;
+  }
+
+  /** Go's `(*Reader).Reset`: forget buffered data and errors and read from `rd` from now on. */
+  reset(rd: Reader): void {
+    this.#rd = rd;
+    this.#r = this.#w = 0;
+    this.#err = undefined;
+    this.#lastByte = -1;
+  }
+
+  // Go: (*Reader).readErr — hand out the pending error once.
+  #takeErr(): unknown {
+    const e = this.#err;
+    this.#err = undefined;
+    return e;
+  }
+
+  /**
+   * Reads more bytes into the buffer once (sliding unread bytes to the front first). Resolves
+   * `true` when bytes were added, `false` at EOF with nothing added. Rejects with a pending
+   * reader error, or with `ErrBufferFull` when the buffer has no room. Go's `fill`, exposed
+   * for parsers that use {@link BufReader.bufferedBytes}.
+   */
+  async fill(): Promise<boolean> {
+    if (this.#err !== undefined) {
+      const e = this.#takeErr();
+      if (e === EOF_MARK) return false;
+      throw e;
+    }
+    if (this.#r > 0) {
+      this.#buf.copyWithin(0, this.#r, this.#w);
+      this.#w -= this.#r;
+      this.#r = 0;
+    }
+    if (this.#w >= this.#buf.length) throw ErrBufferFull;
+    const n = await this.#readInto(this.#buf.subarray(this.#w));
+    if (n === null) return false;
+    this.#w += n;
+    return true;
+  }
+
+  // One read from the underlying reader; returns null at EOF and errors are thrown.
+  async #readInto(p: Uint8Array): Promise<number | null> {
+    for (let i = 0; i < 100; i++) {
+      const n = await this.#rd.read(p);
+      if (n === null) return null;
+      if (n < 0) throw ErrNegativeRead;
+      if (n > 0) return n;
+    }
+    throw ErrNoProgress;
+  }
+
+  // Fill once, stashing EOF / errors as pending instead of throwing, so buffered data can be
+  // returned first. Returns false when nothing can be added any more.
+  async #fillSoft(): Promise<boolean> {
+    if (this.#err !== undefined) return false;
+    try {
+      if (await this.fill()) return true;
+      this.#err = EOF_MARK;
+    } catch (e) {
+      if (e === ErrBufferFull) throw e;
+      this.#err = e;
+    }
+    return false;
+  }
+
+  /**
+   * Go's `(*Reader).Peek`: the next `n` bytes without consuming them. Resolves with fewer than
+   * `n` bytes only at EOF. Rejects with `ErrBufferFull` when `n` exceeds the buffer size, with
+   * `ErrNegativeCount` for negative `n`, and with a reader error when one occurred before `n`
+   * bytes arrived.
+   */
+  async peek(n: number): Promise<Uint8Array> {
+    if (n < 0) throw ErrNegativeCount;
+    if (n > this.#buf.length) throw ErrBufferFull;
+    this.#lastByte = -1;
+    while (this.#w - this.#r < n && (await this.#fillSoft())) {}
+    if (this.#w - this.#r < n) {
+      if (this.#err !== undefined && this.#err !== EOF_MARK) throw this.#takeErr();
+      return this.#buf.subarray(this.#r, this.#w);
+    }
+    return this.#buf.subarray(this.#r, this.#r + n);
+  }
+
+  /**
+   * Go's `(*Reader).Discard`: skips `n` bytes and resolves with how many were skipped, fewer
+   * than `n` only at EOF.
+   */
+  async discard(n: number): Promise<number> {
+    if (n < 0) throw ErrNegativeCount;
+    let remain = n;
+    for (;;) {
+      const skip = Math.min(this.#w - this.#r, remain);
+      this.#r += skip;
+      remain -= skip;
+      if (remain === 0) return n;
+      if (!(await this.#fillSoft())) {
+        if (this.#err !== EOF_MARK) throw this.#takeErr();
+        return n - remain;
+      }
+    }
+  }
+
+  /**
+   * Go's `(*Reader).Read`: at most one read from the underlying reader. When the buffer is
+   * empty and `p` is at least as large as the buffer, reads straight into `p`.
+   */
+  async read(p: Uint8Array): Promise<number | null> {
+    if (p.length === 0) return 0;
+    if (this.#r === this.#w) {
+      if (this.#err !== undefined) {
+        const e = this.#takeErr();
+        if (e === EOF_MARK) return null;
+        throw e;
+      }
+      if (p.length >= this.#buf.length) {
+        const n = await this.#readInto(p);
+        if (n !== null) this.#lastByte = p[n - 1]!;
+        return n;
+      }
+      this.#r = this.#w = 0;
+      const n = await this.#readInto(this.#buf);
+      if (n === null) return null;
+      this.#w += n;
+    }
+    const n = Math.min(p.length, this.#w - this.#r);
+    p.set(this.#buf.subarray(this.#r, this.#r + n));
+    this.#r += n;
+    this.#lastByte = this.#buf[this.#r - 1]!;
+    return n;
+  }
+
+  /** Go's `(*Reader).ReadByte`: one byte, or `null` at EOF. */
+  async readByte(): Promise<number | null> {
+    while (this.#r === this.#w) {
+      if (!(await this.#fillSoft())) {
+        const e = this.#takeErr();
+        if (e === EOF_MARK) return null;
+        throw e;
+      }
+    }
+    const c = this.#buf[this.#r++]!;
+    this.#lastByte = c;
+    return c;
+  }
+
+  /** Go's `(*Reader).UnreadByte`: steps back over the byte just read. */
+  unreadByte(): void {
+    if (this.#lastByte < 0 || (this.#r === 0 && this.#w > 0)) throw ErrInvalidUnreadByte;
+    if (this.#r > 0) {
+      this.#r--;
+    } else {
+      this.#w = 1;
+    }
+    this.#buf[this.#r] = this.#lastByte;
+    this.#lastByte = -1;
+  }
+
+  /**
+   * Go's `(*Reader).ReadSlice`: bytes up to and including `delim`, as a view. At EOF without
+   * `delim` it resolves with what is left (not ending in `delim`), then `null`. When the
+   * buffer fills without `delim` it rejects with `ErrBufferFull` and — unlike Go — consumes
+   * nothing, so the caller can still `peek` or `discard` the full buffer.
+   */
+  async readSlice(delim: number): Promise<Uint8Array | null> {
+    let s = 0;
+    for (;;) {
+      const i = this.#buf.subarray(this.#r + s, this.#w).indexOf(delim);
+      if (i >= 0) {
+        const end = this.#r + s + i + 1;
+        const line = this.#buf.subarray(this.#r, end);
+        this.#r = end;
+        this.#lastByte = delim;
+        return line;
+      }
+      if (this.#w - this.#r >= this.#buf.length) throw ErrBufferFull;
+      s = this.#w - this.#r;
+      if (!(await this.#fillSoft())) {
+        if (this.#r === this.#w) {
+          const e = this.#takeErr();
+          if (e === EOF_MARK) return null;
+          throw e;
+        }
+        const rest = this.#buf.subarray(this.#r, this.#w);
+        this.#r = this.#w;
+        this.#lastByte = rest[rest.length - 1]!;
+        return rest;
+      }
+    }
+  }
+
+  /**
+   * Go's `(*Reader).ReadLine`: one line without its `\n` or `\r\n`. A line longer than the
+   * buffer comes in pieces with `isPrefix` true. Resolves `null` at EOF.
+   */
+  async readLine(): Promise<Line | null> {
+    let line: Uint8Array | null;
+    try {
+      line = await this.readSlice(0x0a);
+    } catch (e) {
+      if (e !== ErrBufferFull) throw e;
+      // The whole buffer is one partial line. Keep a trailing '\r' back so that a "\r\n"
+      // split across two calls is still recognised as a line ending.
+      let end = this.#w;
+      if (this.#buf[end - 1] === 0x0d) end--;
+      const part = this.#buf.subarray(this.#r, end);
+      this.#r = end;
+      return { line: part, isPrefix: true };
+    }
+    if (line === null) return null;
+    let n = line.length;
+    if (line[n - 1] === 0x0a) {
+      n--;
+      if (n > 0 && line[n - 1] === 0x0d) n--;
+    }
+    return { line: line.subarray(0, n), isPrefix: false };
+  }
+
+  /**
+   * Go's `(*Reader).ReadBytes`: a fresh copy of the bytes up to and including `delim`, however
+   * long; at EOF what is left (without `delim`), then `null`.
+   */
+  async readBytes(delim: number): Promise<Uint8Array | null> {
+    const parts: Uint8Array[] = [];
+    let total = 0;
+    for (;;) {
+      let frag: Uint8Array | null;
+      try {
+        frag = await this.readSlice(delim);
+      } catch (e) {
+        if (e !== ErrBufferFull) throw e;
+        frag = this.#buf.slice(this.#r, this.#w);
+        this.#r = this.#w;
+        parts.push(frag);
+        total += frag.length;
+        continue;
+      }
+      if (frag === null) {
+        if (total === 0) return null;
+        break;
+      }
+      parts.push(frag.slice());
+      total += frag.length;
+      if (frag[frag.length - 1] === delim) break;
+    }
+    if (parts.length === 1) return parts[0]!;
+    const out = new Uint8Array(total);
+    let off = 0;
+    for (const p of parts) {
+      out.set(p, off);
+      off += p.length;
+    }
+    return out;
+  }
+
+  /** Go's `(*Reader).ReadString`: {@link BufReader.readBytes} decoded as UTF-8. */
+  async readString(delim: number): Promise<string | null> {
+    const b = await this.readBytes(delim);
+    return b === null ? null : new TextDecoder().decode(b);
+  }
+}
+
+/**
+ * Go's `bufio.Writer`. Bytes collect in a buffer and go to the underlying writer when it is
+ * full or on {@link BufWriter.flush}. The first error sticks: every later call fails with it.
+ * Not safe for concurrent use: await each call before the next.
+ *
+ * @example
+ * ```ts
+ * const bw = new BufWriter(conn);
+ * await bw.writeString('HTTP/1.1 200 OK\r\n\r\n');
+ * await bw.flush(); // one socket write
+ * ```
+ */
+export class BufWriter implements Writer {
+  #buf: Uint8Array;
+  #n = 0;
+  #wr: Writer;
+  #err: unknown = undefined;
+
+  /** Wraps `wr` with a buffer of `size` bytes (default {@link DefaultBufSize}). */
+  constructor(wr: Writer, size: number = DefaultBufSize) {
+    this.#buf = new Uint8Array(size > 0 ? size : DefaultBufSize);
+    this.#wr = wr;
+  }
+
+  /** Size of the underlying buffer in bytes. */
+  size(): number {
+    return this.#buf.length;
+  }
+  /** Bytes written into the buffer and not yet flushed. */
+  buffered(): number {
+    return this.#n;
+  }
+  /** Free bytes left in the buffer. */
+  available(): number {
+    return this.#buf.length - this.#n;
+  }
+  /** The sticky error, if a write to the underlying writer failed. */
+  error(): unknown {
+    return this.#err;
+  }
+
+  /** Go's `(*Writer).Reset`: drop buffered data and the sticky error; write to `wr` from now on. */
+  reset(wr: Writer): void {
+    this.#wr = wr;
+    this.#n = 0;
+    this.#err = undefined;
+  }
+
+  /** Go's `(*Writer).Flush`: writes the buffered bytes to the underlying writer. */
+  async flush(): Promise<void> {
+    if (this.#err !== undefined) throw this.#err;
+    if (this.#n === 0) return;
+    try {
+      const n = await this.#wr.write(this.#buf.subarray(0, this.#n));
+      if (n < this.#n) throw ErrShortWrite;
+    } catch (e) {
+      this.#err = e;
+      throw e;
+    }
+    this.#n = 0;
+  }
+
+  /**
+   * Go's `(*Writer).Write`: buffers `p`, flushing as the buffer fills. A large write into an
+   * empty buffer goes straight to the underlying writer.
+   */
+  async write(p: Uint8Array): Promise<number> {
+    if (this.#err !== undefined) throw this.#err;
+    let nn = 0;
+    while (p.length > this.available()) {
+      let n: number;
+      if (this.#n === 0) {
+        try {
+          n = await this.#wr.write(p);
+        } catch (e) {
+          this.#err = e;
+          throw e;
+        }
+      } else {
+        n = this.available();
+        this.#buf.set(p.subarray(0, n), this.#n);
+        this.#n += n;
+        await this.flush();
+      }
+      nn += n;
+      p = p.subarray(n);
+    }
+    this.#buf.set(p, this.#n);
+    this.#n += p.length;
+    return nn + p.length;
+  }
+
+  /**
+   * Buffers `p` without flushing when it fits, synchronously; returns false (and buffers
+   * nothing) when it does not. Lets hot paths skip a Promise for small writes.
+   */
+  tryWrite(p: Uint8Array): boolean {
+    if (this.#err !== undefined || p.length > this.available()) return false;
+    this.#buf.set(p, this.#n);
+    this.#n += p.length;
+    return true;
+  }
+
+  /** Go's `(*Writer).WriteString`: buffers the UTF-8 encoding of `s`. */
+  async writeString(s: string): Promise<number> {
+    if (this.#err !== undefined) throw this.#err;
+    // Fast path: encode straight into the free part of the buffer.
+    if (s.length * 3 <= this.available()) {
+      const { written } = encoder.encodeInto(s, this.#buf.subarray(this.#n));
+      this.#n += written;
+      return written;
+    }
+    return this.write(encoder.encode(s));
+  }
+
+  /** Go's `(*Writer).WriteByte`. */
+  async writeByte(c: number): Promise<void> {
+    if (this.#err !== undefined) throw this.#err;
+    if (this.available() <= 0) await this.flush();
+    this.#buf[this.#n++] = c;
+  }
+}
+
+const encoder = new TextEncoder();
