@@ -33,13 +33,19 @@ const check = (name, fn) => {
 try {
   const tarballs = [];
   for (const p of pkgs) {
-    const out = execFileSync('pnpm', ['pack', '--pack-destination', work], { cwd: p.dir, encoding: 'utf8' });
+    const out = execFileSync('pnpm', ['pack', '--pack-destination', work], {
+      cwd: p.dir,
+      encoding: 'utf8',
+    });
     const tgz = out.trim().split('\n').pop().trim();
     tarballs.push(tgz.startsWith('/') ? tgz : join(work, tgz));
   }
   const app = join(work, 'app');
   execFileSync('mkdir', ['-p', app]);
-  writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'app', private: true, type: 'module' }));
+  writeFileSync(
+    join(app, 'package.json'),
+    JSON.stringify({ name: 'app', private: true, type: 'module' }),
+  );
   // npm, not pnpm: a plain consumer with no workspace. Every @ka dependency is satisfied by
   // the tarballs given together; nothing comes from a registry.
   execFileSync('npm', ['install', '--no-audit', '--no-fund', '--offline', ...tarballs], {
@@ -55,17 +61,26 @@ try {
       if (!files.includes('package/dist/index.js')) throw new Error('no dist/index.js in tarball');
       if (/package\/src\//.test(files)) throw new Error('src/ leaked into the tarball');
       if (/\.test\.(js|d\.ts)/.test(files)) throw new Error('tests leaked into the tarball');
-      const manifest = JSON.parse(readFileSync(join(app, 'node_modules', name, 'package.json'), 'utf8'));
+      const manifest = JSON.parse(
+        readFileSync(join(app, 'node_modules', name, 'package.json'), 'utf8'),
+      );
       const deps = JSON.stringify(manifest.dependencies ?? {});
-      if (deps.includes('workspace:')) throw new Error(`workspace: protocol left in dependencies ${deps}`);
+      if (deps.includes('workspace:'))
+        throw new Error(`workspace: protocol left in dependencies ${deps}`);
     });
     check(`${name}: ESM entry loads in Node`, () => {
       const code = `const m = await import(${JSON.stringify(name)}); if (Object.keys(m).length === 0) { throw new Error('no exports'); }`;
-      execFileSync(process.execPath, ['--input-type=module', '-e', code], { cwd: app, stdio: 'pipe' });
+      execFileSync(process.execPath, ['--input-type=module', '-e', code], {
+        cwd: app,
+        stdio: 'pipe',
+      });
     });
     check(`${name}: types resolve under nodenext`, () => {
       const ts = join(app, `check-${name.replace('@ka/', '')}.ts`);
-      writeFileSync(ts, `import * as m from ${JSON.stringify(name)};\nexport const keys: string[] = Object.keys(m);\n`);
+      writeFileSync(
+        ts,
+        `import * as m from ${JSON.stringify(name)};\nexport const keys: string[] = Object.keys(m);\n`,
+      );
       writeFileSync(
         join(app, 'tsconfig.json'),
         JSON.stringify({
@@ -91,7 +106,9 @@ try {
   }
 } catch (e) {
   failed++;
-  console.log(`pack-check setup failed: ${e.message}\n${String(e.stdout ?? '')}${String(e.stderr ?? '')}`);
+  console.log(
+    `pack-check setup failed: ${e.message}\n${String(e.stdout ?? '')}${String(e.stderr ?? '')}`,
+  );
 } finally {
   rmSync(work, { recursive: true, force: true });
 }
