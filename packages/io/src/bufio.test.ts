@@ -85,6 +85,15 @@ describe('BufReader', () => {
     expect(await br.readSlice(0x2c)).toBeNull();
   });
 
+  it('readSlice never matches stale bytes left in the buffer past the data', async () => {
+    const br = new BufReader(new ChunkReader(['abc\ndefghijkl\n', 'xy']), 16);
+    expect(dec(await br.readSlice(0x0a))).toBe('abc\n');
+    expect(dec(await br.readSlice(0x0a))).toBe('defghijkl\n');
+    // the refill slides to the front; old newlines remain beyond the 2 new bytes
+    expect(dec(await br.readSlice(0x0a))).toBe('xy');
+    expect(await br.readSlice(0x0a)).toBeNull();
+  });
+
   it('readSlice rejects with ErrBufferFull and keeps the bytes', async () => {
     const br = new BufReader(new BytesReader(enc(`${'x'.repeat(20)}\n`)), 16);
     await expect(br.readSlice(0x0a)).rejects.toBe(ErrBufferFull);
@@ -236,6 +245,16 @@ describe('BufWriter', () => {
     await bw.writeString('€'.repeat(20));
     await bw.flush();
     expect(Buffer.concat(w.writes).toString('utf8')).toBe(`héllo, wörld — ${'€'.repeat(20)}`);
+  });
+
+  it('tryWriteString buffers synchronously only when it surely fits', async () => {
+    const w = new RecordingWriter();
+    const bw = new BufWriter(w, 16);
+    expect(bw.tryWriteString('héllo')).toBe(true); // 5 units × 3 ≤ 16
+    expect(bw.buffered()).toBe(6);
+    expect(bw.tryWriteString('abcd')).toBe(false); // 12 > 10 available
+    await bw.flush();
+    expect(Buffer.concat(w.writes).toString('utf8')).toBe('héllo');
   });
 
   it('tryWrite buffers synchronously only when it fits', async () => {

@@ -44,6 +44,9 @@ const EOF_MARK: unique symbol = Symbol('eof');
  */
 export class BufReader implements Reader {
   #buf: Uint8Array;
+  // The same memory as a Node Buffer: its indexOf is memchr-backed, faster than
+  // Uint8Array.prototype.indexOf on the line-scanning hot path.
+  #scan: Buffer;
   #rd: Reader;
   #r = 0;
   #w = 0;
@@ -54,6 +57,7 @@ export class BufReader implements Reader {
   /** Wraps `rd` with a buffer of `size` bytes (at least 16; default {@link DefaultBufSize}). */
   constructor(rd: Reader, size: number = DefaultBufSize) {
     this.#buf = new Uint8Array(Math.max(size, minReadBufferSize));
+    this.#scan = Buffer.from(this.#buf.buffer, this.#buf.byteOffset, this.#buf.length);
     this.#rd = rd;
   }
 
@@ -245,14 +249,26 @@ export class BufReader implements Reader {
    * buffer fills without `delim` it rejects with `ErrBufferFull` and — unlike Go — consumes
    * nothing, so the caller can still `peek` or `discard` the full buffer.
    */
-  async readSlice(delim: number): Promise<Uint8Array | null> {
+  readSlice(delim: number): Promise<Uint8Array | null> {
+    // Fast path: the delimiter is already buffered — no async machinery at all.
+    const i = this.#scan.indexOf(delim, this.#r);
+    if (i >= 0 && i < this.#w) {
+      const line = this.#buf.subarray(this.#r, i + 1);
+      this.#r = i + 1;
+      this.#lastByte = delim;
+      return Promise.resolve(line);
+    }
+    return this.#readSliceSlow(delim);
+  }
+
+  async #readSliceSlow(delim: number): Promise<Uint8Array | null> {
     let s = 0;
     for (;;) {
-      const i = this.#buf.subarray(this.#r + s, this.#w).indexOf(delim);
-      if (i >= 0) {
-        const end = this.#r + s + i + 1;
-        const line = this.#buf.subarray(this.#r, end);
-        this.#r = end;
+      const from = this.#r + s;
+      const i = from < this.#w ? this.#scan.indexOf(delim, from) : -1;
+      if (i >= 0 && i < this.#w) {
+        const line = this.#buf.subarray(this.#r, i + 1);
+        this.#r = i + 1;
         this.#lastByte = delim;
         return line;
       }
@@ -443,6 +459,16 @@ export class BufWriter implements Writer {
     if (this.#err !== undefined || p.length > this.available()) return false;
     this.#buf.set(p, this.#n);
     this.#n += p.length;
+    return true;
+  }
+
+  /**
+   * Buffers the UTF-8 encoding of `s` synchronously when it surely fits (three bytes per
+   * UTF-16 unit reserved); returns false (and buffers nothing) otherwise.
+   */
+  tryWriteString(s: string): boolean {
+    if (this.#err !== undefined || s.length * 3 > this.available()) return false;
+    this.#n += encoder.encodeInto(s, this.#buf.subarray(this.#n)).written;
     return true;
   }
 
