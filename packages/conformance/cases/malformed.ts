@@ -1,0 +1,265 @@
+// SRV: malformed requests and Go's fixed error responses (SRV-39..48).
+
+import {
+  area,
+  BAD_REQUEST,
+  badRequest,
+  closes,
+  expect,
+  expectRaw,
+  get,
+  H,
+  HEADER_TOO_LARGE,
+  HELLO,
+  halfClose,
+  lingers,
+  repeat,
+  send,
+  stays,
+  text,
+  UNSUPPORTED_TE,
+  VERSION_NOT_SUPPORTED,
+} from './helpers.js';
+
+/** Malformed requests and Go's fixed error responses (SRV-39..48). */
+export const malformedCases = area('Malformed requests and error responses', [
+  {
+    id: 'SRV-39',
+    title: 'unparsable request line: fixed plain 400 without Date, then close',
+    priority: 'core',
+    steps: [send('GARBAGE\r\n\r\n'), expectRaw(BAD_REQUEST), closes()],
+  },
+  {
+    id: 'SRV-39a',
+    title: 'missing HTTP version → plain 400',
+    priority: 'core',
+    steps: [send('GET /\r\n\r\n'), expectRaw(BAD_REQUEST), closes()],
+  },
+  {
+    id: 'SRV-39b',
+    title: 'header line without a colon → plain 400',
+    priority: 'core',
+    steps: [
+      send(`GET /hello HTTP/1.1\r\n${H}NoColonHere\r\n\r\n`),
+      expectRaw(BAD_REQUEST),
+      closes(),
+    ],
+  },
+  {
+    id: 'SRV-39c',
+    title: 'first header line starting with whitespace → plain 400',
+    priority: 'core',
+    steps: [send(`GET /hello HTTP/1.1\r\n X-A: b\r\n${H}\r\n`), expectRaw(BAD_REQUEST), closes()],
+  },
+  {
+    id: 'SRV-39d',
+    title: 'the fixed 400 says HTTP/1.1 even to an HTTP/1.0 request',
+    priority: 'core',
+    steps: [send('GET /hello HTTP/1.0\r\nNoColonHere\r\n\r\n'), expectRaw(BAD_REQUEST), closes()],
+  },
+  {
+    id: 'SRV-39e',
+    title: 'requests pipelined after a malformed one are never answered',
+    priority: 'core',
+    steps: [send(`GARBAGE\r\n\r\n${get('/hello')}`), expectRaw(BAD_REQUEST), closes()],
+  },
+  {
+    id: 'SRV-40',
+    title: 'HTTP/1.1 without Host: detailed 400 "missing required Host header"',
+    priority: 'core',
+    steps: [
+      send('GET /hello HTTP/1.1\r\n\r\n'),
+      expectRaw(badRequest('missing required Host header')),
+      closes(),
+    ],
+  },
+  {
+    id: 'SRV-41',
+    title: 'head over MaxHeaderBytes + 4096 → fixed 431 and a lingering close',
+    priority: 'core',
+    flags: ['--max-header-bytes', '100'],
+    steps: [
+      send([`GET /hello HTTP/1.1\r\n${H}X-Big: `, repeat('a', 5000), '\r\n\r\n']),
+      expectRaw(HEADER_TOO_LARGE),
+      lingers(),
+    ],
+  },
+  {
+    id: 'SRV-41a',
+    title: 'a head under MaxHeaderBytes + 4096 bytes of slop is accepted',
+    priority: 'core',
+    flags: ['--max-header-bytes', '100'],
+    steps: [
+      send([`GET /hello HTTP/1.1\r\n${H}X-Big: `, repeat('a', 3000), '\r\n\r\n']),
+      expect(HELLO),
+      stays(),
+    ],
+  },
+  {
+    id: 'SRV-41b',
+    title: 'default limit: a head over 1 MiB + 4096 bytes → 431',
+    priority: 'core',
+    steps: [
+      send([`GET /hello HTTP/1.1\r\n${H}X-Big: `, repeat('a', (1 << 20) + 4096), '\r\n\r\n']),
+      expectRaw(HEADER_TOO_LARGE),
+      lingers(),
+    ],
+  },
+  {
+    id: 'SRV-42',
+    title: 'HTTP/2.0 request line → 505 with detail',
+    priority: 'core',
+    steps: [send(`GET / HTTP/2.0\r\n${H}\r\n`), expectRaw(VERSION_NOT_SUPPORTED), closes()],
+  },
+  {
+    id: 'SRV-42a',
+    title: 'HTTP/3.0 request line → 505 with detail',
+    priority: 'core',
+    steps: [send(`GET / HTTP/3.0\r\n${H}\r\n`), expectRaw(VERSION_NOT_SUPPORTED), closes()],
+  },
+  {
+    id: 'SRV-42b',
+    title: 'the HTTP/2 preface request PRI * HTTP/2.0 is passed to the handler, then close',
+    priority: 'core',
+    note: 'The reference mux answers the * target with 400 and Connection: close (as for SRV-107a).',
+    steps: [
+      send('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n'),
+      expect({
+        status: 'HTTP/1.1 400 Bad Request',
+        headers: ['Connection: close', 'Date: <date>', 'Content-Length: 0'],
+        body: '',
+      }),
+      closes(),
+    ],
+  },
+  {
+    id: 'SRV-43',
+    title: 'Transfer-Encoding: gzip → fixed 501, value not echoed',
+    priority: 'core',
+    steps: [
+      send(`POST /expect HTTP/1.1\r\n${H}Transfer-Encoding: gzip\r\n\r\n`),
+      expectRaw(UNSUPPORTED_TE),
+      closes(),
+    ],
+  },
+  {
+    id: 'SRV-43a',
+    title: 'Transfer-Encoding: gzip, chunked → 501',
+    priority: 'core',
+    steps: [
+      send(`POST /expect HTTP/1.1\r\n${H}Transfer-Encoding: gzip, chunked\r\n\r\n`),
+      expectRaw(UNSUPPORTED_TE),
+      closes(),
+    ],
+  },
+  {
+    id: 'SRV-43b',
+    title: 'two Transfer-Encoding: chunked lines → 501',
+    priority: 'core',
+    steps: [
+      send(
+        `POST /expect HTTP/1.1\r\n${H}Transfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n`,
+      ),
+      expectRaw(UNSUPPORTED_TE),
+      closes(),
+    ],
+  },
+  {
+    id: 'SRV-44',
+    title: 'EOF inside the first request head: plain 400, then close',
+    priority: 'core',
+    note: 'Catalog says no response. Go 1.26 answers the fixed 400: the reader hands over the unterminated last line (or reports an unexpected EOF inside the headers), which is a parse error, not a plain EOF.',
+    steps: [send('GET /hello HT'), halfClose(), expectRaw(BAD_REQUEST), closes({ within: 500 })],
+  },
+  {
+    id: 'SRV-44a',
+    title: 'EOF inside the header block: plain 400, then close',
+    priority: 'core',
+    note: 'Catalog says no response; Go 1.26 answers the fixed 400 (see SRV-44).',
+    steps: [
+      send(`GET /hello HTTP/1.1\r\n${H}`),
+      halfClose(),
+      expectRaw(BAD_REQUEST),
+      closes({ within: 500 }),
+    ],
+  },
+  {
+    id: 'SRV-44b',
+    title: 'fewer than 4 bytes of a follow-up request, then EOF: no response',
+    priority: 'core',
+    steps: [send(get('/hello')), expect(HELLO), send('GE'), halfClose(), closes({ within: 500 })],
+  },
+  {
+    id: 'SRV-45',
+    title: 'a leading CRLF on a fresh connection is malformed',
+    priority: 'important',
+    steps: [send(`\r\n${get('/hello')}`), expectRaw(BAD_REQUEST), closes()],
+  },
+  {
+    id: 'SRV-45a',
+    title: 'a CRLF after a POST body is skipped before the next request',
+    priority: 'important',
+    steps: [
+      send(`POST /expect HTTP/1.1\r\n${H}Content-Length: 2\r\n\r\nab\r\n${get('/hello')}`),
+      expect(text('2\n')),
+      expect(HELLO),
+      stays(),
+    ],
+  },
+  {
+    id: 'SRV-45b',
+    title: 'a leading CRLF after a GET is not skipped: plain 400',
+    priority: 'important',
+    steps: [
+      send(get('/hello')),
+      expect(HELLO),
+      send(`\r\n${get('/hello')}`),
+      expectRaw(BAD_REQUEST),
+      closes(),
+    ],
+  },
+  {
+    id: 'SRV-46',
+    title: 'methods are case-sensitive: "get" reaches a method-less pattern as "get"',
+    priority: 'important',
+    steps: [
+      send(`get /method HTTP/1.1\r\n${H}\r\n`),
+      expect(text('get /method HTTP/1.1\n')),
+      stays(),
+    ],
+  },
+  {
+    id: 'SRV-46a',
+    title: 'a method that is not a token → plain 400',
+    priority: 'important',
+    steps: [send(`G(T /hello HTTP/1.1\r\n${H}\r\n`), expectRaw(BAD_REQUEST), closes()],
+  },
+  {
+    id: 'SRV-47',
+    title: 'bare LF line endings in the request head are accepted',
+    priority: 'important',
+    steps: [send('GET /hello HTTP/1.1\nHost: x\n\n'), expect(HELLO), stays()],
+  },
+  {
+    id: 'SRV-47a',
+    title: 'obs-fold continuation lines are joined to the previous value',
+    priority: 'important',
+    steps: [send(get('/headers', 'X-A: a', ' b')), expect(text('X-A: a b\n')), stays()],
+  },
+  {
+    id: 'SRV-47b',
+    title: 'whitespace before the colon: "Host : x" is not a Host header',
+    priority: 'important',
+    steps: [
+      send('GET /hello HTTP/1.1\r\nHost : x\r\n\r\n'),
+      expectRaw(badRequest('missing required Host header')),
+      closes(),
+    ],
+  },
+  {
+    id: 'SRV-48',
+    title: 'a request target without a leading slash → plain 400',
+    priority: 'extended',
+    steps: [send(`GET foo HTTP/1.1\r\n${H}\r\n`), expectRaw(BAD_REQUEST), closes()],
+  },
+]);

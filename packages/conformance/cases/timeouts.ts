@@ -1,0 +1,151 @@
+// SRV: server timeouts (SRV-32..36), kept short: 300 ms limits.
+
+import {
+  area,
+  closes,
+  expect,
+  get,
+  H,
+  HELLO,
+  postHead,
+  send,
+  silence,
+  stays,
+  text,
+  wait,
+} from './helpers.js';
+
+/** Server timeouts, with 300 ms limits (SRV-32..36). */
+export const timeoutCases = area('Timeouts', [
+  {
+    id: 'SRV-32',
+    title: 'IdleTimeout closes a kept-alive connection silently',
+    priority: 'core',
+    flags: ['--idle-timeout', '300ms'],
+    steps: [send(get('/hello')), expect(HELLO), closes({ notBefore: 200, within: 1500 })],
+  },
+  {
+    id: 'SRV-32a',
+    title: 'without IdleTimeout the idle limit is ReadTimeout',
+    priority: 'core',
+    flags: ['--read-timeout', '300ms'],
+    steps: [send(get('/hello')), expect(HELLO), closes({ notBefore: 200, within: 1500 })],
+  },
+  {
+    id: 'SRV-32c',
+    title: 'IdleTimeout wins over a longer ReadTimeout',
+    priority: 'core',
+    flags: ['--idle-timeout', '300ms', '--read-timeout', '3s'],
+    steps: [send(get('/hello')), expect(HELLO), closes({ notBefore: 200, within: 1500 })],
+  },
+  {
+    id: 'SRV-32b',
+    title: 'ReadHeaderTimeout alone does not bound idle time',
+    priority: 'core',
+    flags: ['--read-header-timeout', '300ms'],
+    steps: [send(get('/hello')), expect(HELLO), silence(700), stays()],
+  },
+  {
+    id: 'SRV-33',
+    title: 'IdleTimeout does not apply before the first request',
+    priority: 'core',
+    flags: ['--idle-timeout', '300ms'],
+    steps: [
+      silence(600),
+      send(get('/hello')),
+      expect(HELLO),
+      closes({ notBefore: 200, within: 1500 }),
+    ],
+  },
+  {
+    id: 'SRV-34',
+    title: 'ReadHeaderTimeout: an incomplete head closes the connection without a response',
+    priority: 'core',
+    flags: ['--read-header-timeout', '300ms'],
+    steps: [send(`GET /hello HTTP/1.1\r\n${H}`), closes({ notBefore: 200, within: 1500 })],
+  },
+  {
+    id: 'SRV-34a',
+    title: 'ReadHeaderTimeout falls back to ReadTimeout',
+    priority: 'core',
+    flags: ['--read-timeout', '300ms'],
+    steps: [send('GET /hello HTTP/1.1\r\n'), closes({ notBefore: 200, within: 1500 })],
+  },
+  {
+    id: 'SRV-34b',
+    title: 'ReadHeaderTimeout also bounds a silent new connection',
+    priority: 'core',
+    flags: ['--read-header-timeout', '300ms'],
+    steps: [closes({ notBefore: 200, within: 1500 })],
+  },
+  {
+    id: 'SRV-34c',
+    title: 'ReadHeaderTimeout is not extended by a head trickling in',
+    priority: 'core',
+    flags: ['--read-header-timeout', '300ms'],
+    steps: [
+      send('GET /hello HTTP/1.1\r\n'),
+      wait(100),
+      send('X-A: 1\r\n'),
+      wait(100),
+      send('X-B: 2\r\n'),
+      closes({ within: 1500 }),
+    ],
+  },
+  {
+    id: 'SRV-35',
+    title:
+      'ReadTimeout covers the body: a stalled body read fails, response says Connection: close',
+    priority: 'core',
+    flags: ['--read-timeout', '300ms'],
+    steps: [
+      send(`${postHead('/expect', 10)}abc`),
+      expect({ ...text('3\n', { extra: ['Connection: close'] }), notBefore: 200 }),
+      closes(),
+    ],
+  },
+  {
+    id: 'SRV-35b',
+    title:
+      'ReadTimeout is a deadline from the start of the request, not extended by a trickling body',
+    priority: 'core',
+    flags: ['--read-timeout', '300ms'],
+    steps: [
+      send(`${postHead('/expect', 10)}a`),
+      wait(100),
+      send('b'),
+      wait(100),
+      send('c'),
+      expect({ ...text('3\n', { extra: ['Connection: close'] }), within: 1500 }),
+      closes(),
+    ],
+  },
+  {
+    id: 'SRV-35a',
+    title: 'ReadTimeout closes a silent new connection without a response',
+    priority: 'core',
+    flags: ['--read-timeout', '300ms'],
+    steps: [closes({ notBefore: 200, within: 1500 })],
+  },
+  {
+    id: 'SRV-36',
+    title: 'WriteTimeout: a handler running past it produces no response at all',
+    priority: 'core',
+    flags: ['--write-timeout', '300ms'],
+    steps: [send(get('/sleep/500')), closes({ notBefore: 400, within: 2000 })],
+  },
+  {
+    id: 'SRV-36a',
+    title: 'WriteTimeout restarts per request: idle time does not count',
+    priority: 'core',
+    flags: ['--write-timeout', '300ms'],
+    steps: [
+      send(get('/hello')),
+      expect(HELLO),
+      wait(500),
+      send(get('/hello')),
+      expect(HELLO),
+      stays(),
+    ],
+  },
+]);

@@ -1,0 +1,3 @@
+module ka/go-reference
+
+go 1.23
