@@ -58,7 +58,10 @@ try {
     const name = p.json.name;
     check(`${name}: tarball holds dist, no src or tests`, () => {
       const files = execFileSync('tar', ['-tzf', tarballs[pkgs.indexOf(p)]], { encoding: 'utf8' });
-      if (!files.includes('package/dist/index.js')) throw new Error('no dist/index.js in tarball');
+      const main = String(
+        p.json.exports?.['.']?.default ?? p.json.main ?? './dist/index.js',
+      ).replace(/^\.\//, '');
+      if (!files.includes(`package/${main}`)) throw new Error(`no ${main} in tarball`);
       if (/package\/src\//.test(files)) throw new Error('src/ leaked into the tarball');
       if (/\.test\.(js|d\.ts)/.test(files)) throw new Error('tests leaked into the tarball');
       const manifest = JSON.parse(
@@ -90,7 +93,8 @@ try {
             target: 'es2023',
             strict: true,
             noEmit: true,
-            types: [],
+            // the libraries are Node libraries: their users have Node's types
+            types: ['node'],
             skipLibCheck: false,
             typeRoots: [join(root, 'node_modules/@types')],
           },
