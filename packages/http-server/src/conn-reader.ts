@@ -1,0 +1,128 @@
+// Go: connReader — the reader between a server connection's socket and its bufio.Reader.
+//
+// It does two jobs. It caps how many bytes a request head may take (`remain`), so a client
+// cannot make the server buffer an unbounded header. And while a handler runs with the
+// request body fully read, it keeps one background read of a single byte pending on the
+// socket: if the client goes away, that read fails and the request's signal is aborted; if the
+// client pipelines the next request, the byte is kept and handed back on the next read.
+import type { Reader } from '@ka/io';
+import { isTimeout } from '@ka/io';
+import type { Conn } from '@ka/net';
+
+/** Deadline used to interrupt a pending read at once (Go's `aLongTimeAgo`). */
+export const aLongTimeAgo = 1;
+
+/** What the connReader reports to its owner when a socket read fails or hits EOF. */
+export interface ConnReaderOwner {
+  /** The connection's read failed or ended: cancel the in-flight request. */
+  onReadError(err: unknown): void;
+}
+
+/** Go's `connReader`. Internal to the server. */
+export class ConnReader implements Reader {
+  readonly rwc: Conn;
+  /** Null once the handler of a hijacked conn returned: plain pass-through from then on. */
+  owner: ConnReaderOwner | null;
+  /** Bytes the request head may still take (Go's `remain`). */
+  remain = Number.MAX_SAFE_INTEGER;
+  #hasByte = false;
+  readonly #byteBuf = new Uint8Array(1);
+  #inRead = false;
+  #aborted = false;
+  #bg: Promise<void> | null = null;
+
+  constructor(rwc: Conn, owner: ConnReaderOwner) {
+    this.rwc = rwc;
+    this.owner = owner;
+  }
+
+  /** True when a byte read in the background is held for the next read. */
+  get hasByte(): boolean {
+    return this.#hasByte;
+  }
+
+  // Go: (*connReader).setReadLimit / setInfiniteReadLimit / hitReadLimit
+  setReadLimit(remain: number): void {
+    this.remain = remain;
+  }
+  setInfiniteReadLimit(): void {
+    this.remain = Number.MAX_SAFE_INTEGER;
+  }
+  hitReadLimit(): boolean {
+    return this.remain <= 0;
+  }
+
+  /** Go's `releaseConn`: after a hijacking handler returns, stop reporting to the conn. */
+  releaseConn(): void {
+    this.owner = null;
+  }
+
+  // Go: (*connReader).startBackgroundRead — one pending 1-byte read watches the socket
+  // while the handler runs.
+  startBackgroundRead(): void {
+    if (this.#inRead) throw new Error('invalid concurrent Body.Read call');
+    if (this.#hasByte) return;
+    this.#inRead = true;
+    this.rwc.setReadDeadline(0);
+    this.#bg = this.#backgroundRead();
+  }
+
+  async #backgroundRead(): Promise<void> {
+    try {
+      const n = await this.rwc.read(this.#byteBuf);
+      if (n === 1) {
+        // A pipelined request has started; keep the byte. Pipelining does not cancel the
+        // in-flight request (Go stopped doing that in 1.11).
+        this.#hasByte = true;
+      } else if (n === null) {
+        this.#handleReadError(null);
+      }
+    } catch (err) {
+      // A timeout we caused ourselves in abortPendingRead is expected, not a failure.
+      if (!(this.#aborted && isTimeout(err))) this.#handleReadError(err);
+    }
+    this.#aborted = false;
+    this.#inRead = false;
+    this.#bg = null;
+  }
+
+  // Go: (*connReader).abortPendingRead — interrupt the background read and wait for it.
+  async abortPendingRead(): Promise<void> {
+    if (!this.#inRead || this.#bg === null) return;
+    this.#aborted = true;
+    this.rwc.setReadDeadline(aLongTimeAgo);
+    await this.#bg;
+    this.rwc.setReadDeadline(0);
+  }
+
+  #handleReadError(err: unknown): void {
+    this.owner?.onReadError(err);
+  }
+
+  // Go: (*connReader).Read
+  async read(p: Uint8Array): Promise<number | null> {
+    if (this.owner === null) return this.rwc.read(p);
+    if (this.#inRead) throw new Error('invalid concurrent Body.Read call');
+    if (this.hitReadLimit()) return null;
+    if (p.length === 0) return 0;
+    if (p.length > this.remain) p = p.subarray(0, this.remain);
+    if (this.#hasByte) {
+      p[0] = this.#byteBuf[0]!;
+      this.#hasByte = false;
+      return 1;
+    }
+    this.#inRead = true;
+    let n: number | null;
+    try {
+      n = await this.rwc.read(p);
+    } catch (err) {
+      this.#inRead = false;
+      this.#handleReadError(err);
+      throw err;
+    }
+    this.#inRead = false;
+    if (n === null) this.#handleReadError(null);
+    else this.remain -= n;
+    return n;
+  }
+}

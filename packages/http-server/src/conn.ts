@@ -1,0 +1,379 @@
+// Go: conn and (*conn).serve — one TCP connection, request after request.
+//
+// The loop reads a request, runs the handler in this same task, finishes the response, and
+// then decides — exactly where Go decides — whether the connection may carry another
+// request. Between requests it waits (under the idle timeout) for the first bytes of the next
+// request before arming the header timeout.
+import {
+  isUnsupportedTEError,
+  type Request,
+  validHeaderFieldName,
+  validHeaderFieldValue,
+  validHostHeader,
+} from '@ka/http';
+import { isMessageBody, readRequestKeepHost } from '@ka/http/internal';
+import { BufReader, BufWriter, EOF, is, isTimeout, type Writer } from '@ka/io';
+import { type CloseWriter, type Conn, OpError } from '@ka/net';
+import { ConnReader, type ConnReaderOwner } from './conn-reader.js';
+import { ConnState } from './conn-state.js';
+import { ErrAbortHandler, ErrHijacked } from './errors.js';
+import { hasToken } from './internal/http-glue.js';
+import { ExpectContinueReader, Response } from './response-writer.js';
+import type { Server } from './server.js';
+
+/** Go's `rstAvoidanceDelay`: how long a lingering close keeps reading after its FIN. */
+export const rstAvoidanceDelay = 500;
+
+const errorHeaders = '\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n';
+const encoder = new TextEncoder();
+const noop = () => {};
+
+/** Go's `errTooLarge`: the request head outgrew maxHeaderBytes. */
+const errTooLarge = new Error('http: request too large');
+
+/** Go's `statusError`: a request rejected with a specific status and reason. */
+export class StatusError extends Error {
+  readonly code: number;
+  readonly text: string;
+  constructor(code: number, reasonPhrase: string, text: string) {
+    super(`${reasonPhrase}: ${text}`);
+    this.code = code;
+    this.text = text;
+  }
+}
+
+const badRequest = (text: string) => new StatusError(400, 'Bad Request', text);
+
+// Go: isCommonNetReadError — the client went away or timed out: nothing worth answering.
+function isCommonNetReadError(err: unknown): boolean {
+  if (err === null || is(err, EOF)) return true;
+  if (isTimeout(err)) return true;
+  return err instanceof OpError && err.op === 'read';
+}
+
+// Go: numLeadingCRorLF
+function numLeadingCRorLF(v: Uint8Array): number {
+  let n = 0;
+  while (n < v.length && (v[n] === 0x0d || v[n] === 0x0a)) n++;
+  return n;
+}
+
+/** A hijacked connection: the socket plus the server's buffered reader and writer. */
+export interface Hijacked {
+  /** The raw connection; the server no longer touches it. */
+  conn: Conn;
+  /** Buffered reader holding any bytes the server read past the request. */
+  reader: BufReader;
+  /** Buffered writer over `conn`. */
+  writer: BufWriter;
+}
+
+/** Go's `conn`: the server side of one connection. Internal. */
+export class ServerConn implements ConnReaderOwner {
+  readonly server: Server;
+  readonly rwc: Conn;
+  remoteAddr = '';
+  readonly r: ConnReader;
+  readonly bufr: BufReader;
+  readonly bufw: BufWriter;
+  /** First error writing to the socket (Go's `werr`). */
+  werr: unknown = undefined;
+  hijacked = false;
+  curReq: Response | null = null;
+  state = ConnState.StateNew;
+  /** Unix seconds of the last state change (Go packs these together). */
+  stateUnixSec = 0;
+  lastMethod = '';
+  readonly #ac = new AbortController();
+
+  constructor(server: Server, rwc: Conn) {
+    this.server = server;
+    this.rwc = rwc;
+    this.r = new ConnReader(rwc, this);
+    this.bufr = new BufReader(this.r, 4096);
+    // Go: checkConnErrorWriter — remember the first write error and cancel the request.
+    const sink: Writer = {
+      write: async (p) => {
+        try {
+          return await rwc.write(p);
+        } catch (err) {
+          if (this.werr === undefined) {
+            this.werr = err;
+            this.#ac.abort(err);
+          }
+          throw err;
+        }
+      },
+    };
+    this.bufw = new BufWriter(sink, 4 << 10);
+  }
+
+  /** The connection's signal: aborted when the client goes away or a write fails. */
+  get signal(): AbortSignal {
+    return this.#ac.signal;
+  }
+
+  onReadError(err: unknown): void {
+    this.#ac.abort(err ?? new Error('EOF'));
+  }
+
+  // Go: (*conn).setState
+  setState(state: ConnState, runHook: boolean): void {
+    const srv = this.server;
+    if (state === ConnState.StateNew) srv.trackConn(this, true);
+    else if (state === ConnState.StateHijacked || state === ConnState.StateClosed) {
+      srv.trackConn(this, false);
+    }
+    this.state = state;
+    this.stateUnixSec = Math.floor(Date.now() / 1000);
+    if (runHook) srv.connState?.(this.rwc, state);
+  }
+
+  // Go: (*conn).hijackLocked
+  async hijackLocked(): Promise<Hijacked> {
+    if (this.hijacked) throw ErrHijacked;
+    await this.r.abortPendingRead();
+    this.hijacked = true;
+    this.rwc.setDeadline(0);
+    if (this.r.hasByte) {
+      // pull the byte the background read kept into the buffered reader
+      await this.bufr.peek(this.bufr.buffered() + 1);
+    }
+    this.bufw.reset(this.rwc);
+    this.setState(ConnState.StateHijacked, true);
+    return { conn: this.rwc, reader: this.bufr, writer: this.bufw };
+  }
+
+  // Go: (*conn).finalFlush + close
+  async close(): Promise<void> {
+    try {
+      await this.bufw.flush();
+    } catch {
+      // the socket is going away anyway
+    }
+    await this.rwc.close().catch(noop);
+  }
+
+  // Go: (*conn).closeWriteAndWait — FIN now, keep the socket a moment so our last bytes are
+  // read before any RST.
+  async closeWriteAndWait(): Promise<void> {
+    try {
+      await this.bufw.flush();
+    } catch {
+      // ignore: closing
+    }
+    // Go: only a conn with CloseWrite (TCP) half-closes; others just wait.
+    const cw = (this.rwc as Partial<CloseWriter>).closeWrite;
+    if (typeof cw === 'function') await cw.call(this.rwc).catch(noop);
+    await this.server.sleep(rstAvoidanceDelay);
+  }
+
+  // Go: (*conn).readRequest
+  async readRequest(): Promise<Response> {
+    if (this.hijacked) throw ErrHijacked;
+    const srv = this.server;
+    const t0 = Date.now();
+    const wholeReqDeadline = srv.readTimeout > 0 ? t0 + srv.readTimeout : 0;
+    try {
+      this.r.setReadLimit(srv.initialReadLimitSize());
+      if (this.lastMethod === 'POST') {
+        // RFC 7230 §3: tolerate the stray CRLF old clients send after a POST body.
+        const peek = await this.bufr.peek(4).catch(() => new Uint8Array(0));
+        await this.bufr.discard(numLeadingCRorLF(peek));
+      }
+      let req: Request;
+      try {
+        req = await readRequestKeepHost(this.bufr);
+      } catch (err) {
+        if (this.r.hitReadLimit()) throw errTooLarge;
+        throw err;
+      }
+      // Go: http1ServerSupportsRequest — HTTP/1.x, or the HTTP/2 preface for upgraders.
+      const h2Preface =
+        req.protoMajor === 2 &&
+        req.protoMinor === 0 &&
+        req.method === 'PRI' &&
+        req.requestURI === '*';
+      if (req.protoMajor !== 1 && !h2Preface) {
+        throw new StatusError(505, 'HTTP Version Not Supported', 'unsupported protocol version');
+      }
+      this.lastMethod = req.method;
+      this.r.setInfiniteReadLimit();
+
+      const hosts = req.header.values('Host');
+      const isH2Upgrade = h2Preface; // Go: req.isH2Upgrade
+      const atLeast11 = req.protoMajor > 1 || (req.protoMajor === 1 && req.protoMinor >= 1);
+      if (atLeast11 && hosts.length === 0 && !isH2Upgrade && req.method !== 'CONNECT') {
+        throw badRequest('missing required Host header');
+      }
+      if (hosts.length === 1 && !validHostHeader(hosts[0]!))
+        throw badRequest('malformed Host header');
+      for (const [k, vv] of req.header.entries()) {
+        if (!validHeaderFieldName(k)) throw badRequest('invalid header name');
+        for (const v of vv) if (!validHeaderFieldValue(v)) throw badRequest('invalid header value');
+      }
+      req.header.del('Host');
+
+      // The request's signal follows the connection's, and is cancelled when the handler ends.
+      const ac = new AbortController();
+      const parent = this.#ac.signal;
+      const onAbort = () => ac.abort(parent.reason);
+      if (parent.aborted) ac.abort(parent.reason);
+      else parent.addEventListener('abort', onAbort, { once: true });
+      const cancel = (reason?: unknown) => {
+        parent.removeEventListener('abort', onAbort);
+        if (!ac.signal.aborted) ac.abort(reason ?? new Error('context canceled'));
+      };
+      req.signal = ac.signal;
+      req.remoteAddr = this.remoteAddr;
+      if (isMessageBody(req.body)) req.body.doEarlyClose = true;
+
+      this.rwc.setReadDeadline(wholeReqDeadline);
+      const w = new Response(this, req, cancel);
+      if (isH2Upgrade) w.closeAfterReply = true;
+      return w;
+    } finally {
+      if (srv.writeTimeout > 0) this.rwc.setWriteDeadline(Date.now() + srv.writeTimeout);
+    }
+  }
+
+  // Go: (*conn).serve
+  async serve(): Promise<void> {
+    const srv = this.server;
+    try {
+      this.remoteAddr = this.rwc.remoteAddr().toString();
+    } catch {
+      // unknown address: leave it empty, as Go does for a nil RemoteAddr
+    }
+    let inFlight: Response | null = null;
+    try {
+      if (srv.readHeaderTimeoutOrRead() > 0) {
+        this.rwc.setReadDeadline(Date.now() + srv.readHeaderTimeoutOrRead());
+      }
+      for (;;) {
+        let w: Response | null = null;
+        let err: unknown;
+        try {
+          w = await this.readRequest();
+        } catch (e) {
+          err = e;
+        }
+        if (this.r.remain !== srv.initialReadLimitSize())
+          this.setState(ConnState.StateActive, true);
+        if (srv.shuttingDown()) return;
+        if (w === null) {
+          await this.#replyToBadRequest(err);
+          return;
+        }
+
+        // Expect: 100-continue is answered on the first body read; other expectations: 417.
+        const req = w.req;
+        const expect = req.header.get('Expect');
+        if (hasToken(expect, '100-continue')) {
+          const atLeast11 = req.protoMajor > 1 || (req.protoMajor === 1 && req.protoMinor >= 1);
+          if (atLeast11 && req.contentLength !== 0) {
+            req.body = new ExpectContinueReader(w, req.body);
+            w.canWriteContinue = true;
+          }
+        } else if (expect !== '') {
+          // Go: sendExpectationFailed
+          w.header().set('Connection', 'close');
+          w.writeHeader(417);
+          await w.finishRequest();
+          return;
+        }
+
+        this.curReq = w;
+        const body = w.reqBody;
+        if (isMessageBody(body) && body.bodyRemains()) {
+          body.registerOnHitEOF(() => this.r.startBackgroundRead());
+        } else {
+          this.r.startBackgroundRead();
+        }
+
+        inFlight = w;
+        await srv.serveRequest(w, req);
+        inFlight = null;
+        w.cancel();
+        if (this.hijacked) {
+          this.r.releaseConn();
+          return;
+        }
+        await w.finishRequest();
+        this.rwc.setWriteDeadline(0);
+        if (!w.shouldReuseConnection()) {
+          if (w.requestBodyLimitHit || w.closedRequestBodyEarly()) await this.closeWriteAndWait();
+          return;
+        }
+        this.setState(ConnState.StateIdle, true);
+        this.curReq = null;
+
+        if (!srv.doKeepAlives()) {
+          // shutting down: we may have answered without Connection: close; such is HTTP/1.1
+          return;
+        }
+        const idle = srv.idleTimeoutOrRead();
+        this.rwc.setReadDeadline(idle > 0 ? Date.now() + idle : 0);
+
+        // Wait for the next request to start arriving before arming the header timeout.
+        let peeked: Uint8Array;
+        try {
+          peeked = await this.bufr.peek(4);
+        } catch {
+          return;
+        }
+        if (peeked.length < 4) return; // EOF
+
+        const rht = srv.readHeaderTimeoutOrRead();
+        this.rwc.setReadDeadline(rht > 0 ? Date.now() + rht : 0);
+      }
+    } catch (err) {
+      // Go: the deferred recover in (*conn).serve — a handler "panicked".
+      if (!is(err, ErrAbortHandler)) {
+        const stack = err instanceof Error && err.stack ? `\n${err.stack}` : '';
+        srv.logf(`http: panic serving ${this.remoteAddr}: ${errorText(err)}${stack}`);
+      }
+    } finally {
+      if (inFlight !== null) {
+        inFlight.cancel();
+        inFlight.disableWriteContinue();
+      }
+      if (!this.hijacked) {
+        if (inFlight !== null) {
+          await this.r.abortPendingRead();
+          await inFlight.reqBody.close().catch(noop);
+        }
+        await this.close();
+        this.setState(ConnState.StateClosed, true);
+      }
+    }
+  }
+
+  // Go: the error branch of (*conn).serve's loop — Go's exact bytes, straight to the socket.
+  async #replyToBadRequest(err: unknown): Promise<void> {
+    const send = (s: string) => this.rwc.write(encoder.encode(s)).catch(noop);
+    if (err === errTooLarge) {
+      const publicErr = '431 Request Header Fields Too Large';
+      await send(`HTTP/1.1 ${publicErr}${errorHeaders}${publicErr}`);
+      await this.closeWriteAndWait();
+      return;
+    }
+    if (isUnsupportedTEError(err)) {
+      await send(`HTTP/1.1 501 Not Implemented${errorHeaders}Unsupported transfer encoding`);
+      return;
+    }
+    if (isCommonNetReadError(err)) return;
+    if (err instanceof StatusError) {
+      const reason = `${err.code} ${err.message}`;
+      await send(`HTTP/1.1 ${reason}${errorHeaders}${reason}`);
+      return;
+    }
+    const publicErr = '400 Bad Request';
+    await send(`HTTP/1.1 ${publicErr}${errorHeaders}${publicErr}`);
+  }
+}
+
+function errorText(err: unknown): string {
+  if (err instanceof Error) return err.message;
+  return String(err);
+}

@@ -1,0 +1,710 @@
+// Go: net.Conn, *net.TCPConn, *net.UnixConn over a node:net Socket.
+//
+// Reading: the socket flows; each 'data' chunk is appended to a queue. `read(p)` copies from
+// the queue synchronously when bytes are there (the promise is already resolved), and only
+// waits when the queue is empty. When more than `readHighWaterMark` bytes sit unread, the
+// socket is paused (Node then stops reading from the kernel once its own buffer is full, so a
+// slow reader pushes back on the peer through TCP flow control) and resumed once the reader
+// has drained half of it.
+//
+// Writing: Node keeps a reference to the bytes handed to `socket.write` until the kernel has
+// taken them, so `write(p)` resolves only then — at once when the kernel took everything
+// synchronously, else from the write callback. Callers may therefore reuse `p` (a bufio buffer)
+// as soon as the promise settles, and a peer that stops reading blocks the writer instead of
+// growing memory.
+//
+// Deadlines (Go's SetReadDeadline / SetWriteDeadline): absolute instants, one lazily armed
+// timer per direction (see internal/deadline.ts). A timed-out read leaves the connection
+// intact. A write that times out while Node still holds its bytes cannot be taken back: Node
+// will still send them when the peer reads (Go would stop part-way and report a short count).
+// Either way the stream content after a write timeout is undefined, as Go documents; the
+// buffer of the timed-out write must not be reused for this connection until it is closed.
+
+import type { Socket } from 'node:net';
+import type { ReadWriteCloser } from '@ka/io';
+import { type Addr, splitHostZone, TCPAddr, UnixAddr, unmapIPv4 } from './addr.js';
+import {
+  ErrClosed,
+  ErrDeadlineExceeded,
+  fromNodeError,
+  isSystemError,
+  OpError,
+  SyscallError,
+} from './errors.js';
+import { Deadline, deadlineMs } from './internal/deadline.js';
+
+/**
+ * Go's `net.Conn`: a stream connection. Deadlines are absolute times in ms since epoch (or a
+ * `Date`); 0 clears. Setting a deadline never throws: like Go it returns an error (an
+ * {@link OpError} wrapping {@link ErrClosed} on a closed connection) or `null`.
+ */
+export interface Conn extends ReadWriteCloser {
+  /** Reads into a prefix of `p`; `null` at EOF. Rejects with an {@link OpError}. */
+  read(p: Uint8Array): Promise<number | null>;
+  /** Writes all of `p`; resolves with `p.length` once the bytes left for the kernel. */
+  write(p: Uint8Array): Promise<number>;
+  /** Closes the connection; pending and later calls fail with {@link ErrClosed}. A second close rejects. */
+  close(): Promise<void>;
+  /** The local end. */
+  localAddr(): Addr;
+  /** The remote end. */
+  remoteAddr(): Addr;
+  /** Sets the read and write deadlines. */
+  setDeadline(t: number | Date): Error | null;
+  /** Sets the read deadline: a blocked or later read past it fails with a timeout. */
+  setReadDeadline(t: number | Date): Error | null;
+  /** Sets the write deadline: a blocked or later write past it fails with a timeout. */
+  setWriteDeadline(t: number | Date): Error | null;
+}
+
+/** A connection that can half-close its write side (Go's `closeWriter` assertion). */
+export interface CloseWriter {
+  /** Sends FIN after the bytes already written; reading goes on. */
+  closeWrite(): Promise<void>;
+}
+
+/**
+ * A source that can hand out its buffered bytes without copying. `readChunk(max)` resolves
+ * with a view of at most `max` bytes that the caller now owns, or `null` at EOF.
+ */
+export interface ChunkReader {
+  /** The next queued bytes (at most `max`), without copying; `null` at EOF. */
+  readChunk(max?: number): Promise<Uint8Array | null>;
+}
+
+/**
+ * Go's `net.KeepAliveConfig` (durations in ms). Zero fields take Go's defaults (idle 15 s,
+ * interval 15 s, count 9); negative fields leave the system's value alone.
+ */
+export interface KeepAliveConfig {
+  /** Turn keep-alive probes on. */
+  enable: boolean;
+  /** Idle time before the first probe (ms). */
+  idle?: number;
+  /** Time between probes (ms). Recorded only: Node cannot set it (see README). */
+  interval?: number;
+  /** Unanswered probes before the connection drops. Recorded only: Node cannot set it. */
+  count?: number;
+}
+
+/** Go's `defaultTCPKeepAliveIdle`: 15 s. */
+export const DefaultKeepAliveIdle = 15_000;
+/** Go's `defaultTCPKeepAliveInterval`: 15 s. */
+export const DefaultKeepAliveInterval = 15_000;
+/** Go's `defaultTCPKeepAliveCount`: 9. */
+export const DefaultKeepAliveCount = 9;
+
+/** Unread bytes queued per connection before the socket is paused. */
+export const readHighWaterMark = 64 * 1024;
+
+// Go: (*TCPConn).SetKeepAliveConfig — zero fields mean Go's defaults.
+function withDefaults(cfg: KeepAliveConfig): Required<KeepAliveConfig> {
+  const idle = cfg.idle ?? 0;
+  const interval = cfg.interval ?? 0;
+  const count = cfg.count ?? 0;
+  return {
+    enable: cfg.enable,
+    idle: idle === 0 ? DefaultKeepAliveIdle : idle,
+    interval: interval === 0 ? DefaultKeepAliveInterval : interval,
+    count: count === 0 ? DefaultKeepAliveCount : count,
+  };
+}
+
+/**
+ * @internal Go: newTCPConn's keep-alive decision — an enabled config wins; otherwise a
+ * non-negative `keepAlive` (0 = default 15 s) turns probes on with that idle time; negative
+ * turns them off (`null`).
+ */
+export function resolveKeepAlive(
+  keepAlive: number | undefined,
+  cfg: KeepAliveConfig | undefined,
+): Required<KeepAliveConfig> | null {
+  if (cfg?.enable) return withDefaults(cfg);
+  const idle = keepAlive ?? 0;
+  if (idle < 0) return null;
+  return withDefaults({ enable: true, idle });
+}
+
+// Node takes the idle time in ms but truncates to whole seconds; Go rounds up.
+function nodeKeepAliveDelay(idle: number): number {
+  return idle > 0 ? Math.ceil(idle / 1000) * 1000 : 0;
+}
+
+interface ReadWaiter {
+  // Copy into p, or (p === null) hand out a view of at most max bytes.
+  p: Uint8Array | null;
+  max: number;
+  resolve(v: number | Uint8Array | null): void;
+  reject(e: unknown): void;
+}
+
+interface WriteWaiter {
+  n: number;
+  done: boolean;
+  resolve(n: number): void;
+  reject(e: unknown): void;
+}
+
+const resolvedNull: Promise<null> = Promise.resolve(null);
+const resolvedZero: Promise<number> = Promise.resolve(0);
+
+/**
+ * The connection machinery shared by {@link TCPConn} and {@link UnixConn}: a `node:net` Socket
+ * behind Go's Conn contract. Not constructed directly: {@link listen} and {@link dial} make them.
+ */
+export abstract class SocketConn implements Conn, CloseWriter, ChunkReader {
+  /** The underlying socket (for the few things this class does not cover). */
+  protected readonly socket: Socket;
+  readonly #net: string;
+  readonly #laddr: Addr;
+  readonly #raddr: Addr;
+
+  // Read side: queued chunks from index #head, the first one consumed up to #off.
+  #chunks: Uint8Array[] = [];
+  #head = 0;
+  #off = 0;
+  #queued = 0;
+  #paused = false;
+  #eof = false;
+  #readShut = false;
+  #readers: ReadWaiter[] = [];
+
+  // Write side.
+  #writers: WriteWaiter[] = [];
+  #writeShut = false;
+
+  // The error that ended the socket (Node system error), and whether it is gone.
+  #sockErr: unknown = null;
+  #gone = false;
+  #closed = false;
+
+  readonly #rdl: Deadline;
+  readonly #wdl: Deadline;
+
+  /** @internal */
+  constructor(socket: Socket, net: string, laddr: Addr, raddr: Addr) {
+    this.socket = socket;
+    this.#net = net;
+    this.#laddr = laddr;
+    this.#raddr = raddr;
+    this.#rdl = new Deadline({
+      waiting: () => this.#readers.length > 0,
+      expire: () => this.#expireReads(),
+    });
+    this.#wdl = new Deadline({
+      waiting: () => this.#writers.length > 0,
+      expire: () => this.#expireWrites(),
+    });
+    socket.on('data', this.#onData);
+    socket.on('end', this.#onEnd);
+    socket.on('error', this.#onError);
+    socket.on('close', this.#onClose);
+    // Accepted sockets arrive paused (pauseOnConnect); dialed ones are flowing already.
+    socket.resume();
+  }
+
+  // ---- reading ----
+
+  /**
+   * Go's `Conn.Read`: fills a prefix of `p` with queued bytes, waiting only when none are
+   * queued. `null` is EOF (the peer closed its write side). Rejects with an {@link OpError}:
+   * timeout (`is(err, ErrDeadlineExceeded)`), {@link ErrClosed}, or a reset.
+   */
+  read(p: Uint8Array): Promise<number | null> {
+    if (this.#closed) return Promise.reject(this.#opError('read', ErrClosed));
+    if (p.length === 0) return resolvedZero;
+    if (this.#rdl.at !== 0 && this.#rdl.expired()) {
+      return Promise.reject(this.#opError('read', ErrDeadlineExceeded));
+    }
+    if (this.#readers.length === 0) {
+      if (this.#queued > 0) return Promise.resolve(this.#copyOut(p));
+      if (this.#eof || this.#readShut || this.#gone || this.#sockErr !== null) {
+        return this.#readEnd();
+      }
+    }
+    return new Promise<number | null>((resolve, reject) => {
+      this.#readers.push({ p, max: 0, resolve: resolve as ReadWaiter['resolve'], reject });
+      this.#rdl.arm();
+    });
+  }
+
+  /**
+   * Like {@link read} but without copying: resolves with a view of the next queued bytes (at
+   * most `max`), which the caller owns, or `null` at EOF. Same errors and deadlines as `read`.
+   */
+  readChunk(max = Number.POSITIVE_INFINITY): Promise<Uint8Array | null> {
+    if (this.#closed) return Promise.reject(this.#opError('read', ErrClosed));
+    if (this.#rdl.at !== 0 && this.#rdl.expired()) {
+      return Promise.reject(this.#opError('read', ErrDeadlineExceeded));
+    }
+    if (this.#readers.length === 0) {
+      if (this.#queued > 0) return Promise.resolve(this.#takeChunk(max));
+      if (this.#eof || this.#readShut || this.#gone || this.#sockErr !== null) {
+        return this.#readEnd();
+      }
+    }
+    return new Promise<Uint8Array | null>((resolve, reject) => {
+      this.#readers.push({ p: null, max, resolve: resolve as ReadWaiter['resolve'], reject });
+      this.#rdl.arm();
+    });
+  }
+
+  // What a read gets once the queue is empty and no more data will come.
+  #readEnd(): Promise<null> {
+    if (this.#sockErr !== null && !this.#eof && !this.#readShut) {
+      return Promise.reject(this.#ioError('read'));
+    }
+    return resolvedNull;
+  }
+
+  #copyOut(p: Uint8Array): number {
+    const chunks = this.#chunks;
+    let n = 0;
+    while (n < p.length && this.#head < chunks.length) {
+      const c = chunks[this.#head]!;
+      const avail = c.length - this.#off;
+      const room = p.length - n;
+      if (avail <= room) {
+        p.set(this.#off === 0 ? c : c.subarray(this.#off), n);
+        n += avail;
+        this.#head++;
+        this.#off = 0;
+      } else {
+        p.set(c.subarray(this.#off, this.#off + room), n);
+        this.#off += room;
+        n += room;
+      }
+    }
+    this.#consumed(n);
+    return n;
+  }
+
+  #takeChunk(max: number): Uint8Array {
+    const c = this.#chunks[this.#head]!;
+    const avail = c.length - this.#off;
+    let out: Uint8Array;
+    if (avail <= max) {
+      out = this.#off === 0 ? c : c.subarray(this.#off);
+      this.#head++;
+      this.#off = 0;
+    } else {
+      out = c.subarray(this.#off, this.#off + max);
+      this.#off += max;
+    }
+    this.#consumed(out.length);
+    return out;
+  }
+
+  #consumed(n: number): void {
+    this.#queued -= n;
+    const chunks = this.#chunks;
+    if (this.#head === chunks.length) {
+      chunks.length = 0;
+      this.#head = 0;
+    } else if (this.#head >= 64) {
+      chunks.splice(0, this.#head);
+      this.#head = 0;
+    }
+    if (this.#paused && this.#queued <= readHighWaterMark / 2) {
+      this.#paused = false;
+      if (!this.#gone) this.socket.resume();
+    }
+  }
+
+  // Hand queued bytes to waiting readers, oldest first.
+  #serveReaders(): void {
+    const readers = this.#readers;
+    while (readers.length > 0 && this.#queued > 0) {
+      const r = readers.shift()!;
+      r.resolve(r.p !== null ? this.#copyOut(r.p) : this.#takeChunk(r.max));
+    }
+    if (readers.length === 0) this.#rdl.idle();
+  }
+
+  // No more data will come: wake every waiting reader with EOF or the error.
+  #endReaders(): void {
+    const readers = this.#readers;
+    if (readers.length === 0 || this.#queued > 0) return;
+    this.#readers = [];
+    this.#rdl.idle();
+    const fail = this.#sockErr !== null && !this.#eof && !this.#readShut;
+    const err = fail ? this.#ioError('read') : null;
+    for (const r of readers) {
+      if (fail) r.reject(err);
+      else r.resolve(null);
+    }
+  }
+
+  #expireReads(): void {
+    const readers = this.#readers;
+    this.#readers = [];
+    this.#rdl.idle();
+    for (const r of readers) r.reject(this.#opError('read', ErrDeadlineExceeded));
+  }
+
+  readonly #onData = (chunk: Buffer): void => {
+    if (this.#readShut || this.#closed) return;
+    this.#chunks.push(chunk);
+    this.#queued += chunk.length;
+    if (this.#readers.length > 0) this.#serveReaders();
+    if (this.#queued > readHighWaterMark && !this.#paused) {
+      this.#paused = true;
+      this.socket.pause();
+    }
+  };
+
+  readonly #onEnd = (): void => {
+    this.#eof = true;
+    this.#endReaders();
+  };
+
+  readonly #onError = (err: Error): void => {
+    if (this.#sockErr === null) this.#sockErr = err;
+    this.#endReaders();
+  };
+
+  readonly #onClose = (): void => {
+    this.#gone = true;
+    this.#endReaders();
+    const writers = this.#writers;
+    if (writers.length === 0) return;
+    this.#writers = [];
+    this.#wdl.idle();
+    const err = this.#ioError('write');
+    for (const w of writers) {
+      if (!w.done) {
+        w.done = true;
+        w.reject(err);
+      }
+    }
+  };
+
+  // ---- writing ----
+
+  /**
+   * Go's `Conn.Write`: resolves with `p.length` once every byte was handed to the kernel (so
+   * `p` may be reused), or rejects with an {@link OpError}: timeout, {@link ErrClosed},
+   * `write: broken pipe`, `write: connection reset by peer`.
+   */
+  write(p: Uint8Array): Promise<number> {
+    if (this.#closed) return Promise.reject(this.#opError('write', ErrClosed));
+    if (this.#wdl.at !== 0 && this.#wdl.expired()) {
+      return Promise.reject(this.#opError('write', ErrDeadlineExceeded));
+    }
+    if (this.#writeShut || this.#gone || this.#sockErr !== null || this.socket.destroyed) {
+      return Promise.reject(this.#ioError('write'));
+    }
+    const n = p.length;
+    if (n === 0) return resolvedZero;
+    return new Promise<number>((resolve, reject) => {
+      const w: WriteWaiter = { n, done: false, resolve, reject };
+      this.socket.write(p, (err) => this.#written(w, err));
+      if (w.done) return;
+      if (this.socket.writableLength === 0 && this.socket.errored === null) {
+        // The kernel took it all synchronously: Node holds no reference to p any more.
+        w.done = true;
+        resolve(n);
+        return;
+      }
+      this.#writers.push(w);
+      this.#wdl.arm();
+    });
+  }
+
+  #written(w: WriteWaiter, err: Error | null | undefined): void {
+    // ECANCELED: libuv dropped the write because the socket is being torn down (a reset seen
+    // by the read side, usually); the 'close' handler reports that with the real cause.
+    if (err != null && isSystemError(err) && err.code !== 'ECANCELED') {
+      if (this.#sockErr === null) this.#sockErr = err;
+      if (!w.done) {
+        w.done = true;
+        this.#dropWriter(w);
+        w.reject(this.#opError('write', new SyscallError('write', err.code!, { cause: err })));
+      }
+      return;
+    }
+    // Other errors (the stream was destroyed) are settled by the 'close' handler.
+    if (err != null || w.done) return;
+    w.done = true;
+    this.#dropWriter(w);
+    w.resolve(w.n);
+  }
+
+  #dropWriter(w: WriteWaiter): void {
+    const writers = this.#writers;
+    if (writers[0] === w) writers.shift();
+    else {
+      const i = writers.indexOf(w);
+      if (i >= 0) writers.splice(i, 1);
+    }
+    if (writers.length === 0) this.#wdl.idle();
+  }
+
+  #expireWrites(): void {
+    const writers = this.#writers;
+    this.#writers = [];
+    this.#wdl.idle();
+    for (const w of writers) {
+      if (!w.done) {
+        w.done = true;
+        w.reject(this.#opError('write', ErrDeadlineExceeded));
+      }
+    }
+  }
+
+  // ---- closing ----
+
+  /**
+   * Go's `Conn.Close`: fails pending and later calls with {@link ErrClosed} and releases the
+   * socket (unsent bytes still in Node are dropped; await each write first). A second call
+   * rejects with `close tcp A->B: use of closed network connection`.
+   */
+  close(): Promise<void> {
+    if (this.#closed) return Promise.reject(this.#opError('close', ErrClosed));
+    this.#closed = true;
+    this.#rdl.stop();
+    this.#wdl.stop();
+    const readers = this.#readers;
+    const writers = this.#writers;
+    this.#readers = [];
+    this.#writers = [];
+    this.#chunks = [];
+    this.#head = 0;
+    this.#off = 0;
+    this.#queued = 0;
+    for (const r of readers) r.reject(this.#opError('read', ErrClosed));
+    for (const w of writers) {
+      if (!w.done) {
+        w.done = true;
+        w.reject(this.#opError('write', ErrClosed));
+      }
+    }
+    this.socket.destroy();
+    return Promise.resolve();
+  }
+
+  /**
+   * Go's `(*TCPConn).CloseWrite`: sends FIN once the bytes already written are out; the read
+   * side stays open. Later writes fail with `write: broken pipe`.
+   */
+  closeWrite(): Promise<void> {
+    if (this.#closed) return Promise.reject(this.#opError('close', ErrClosed));
+    if (!this.#writeShut) {
+      this.#writeShut = true;
+      if (!this.#gone) this.socket.end();
+    }
+    return Promise.resolve();
+  }
+
+  /**
+   * Go's `(*TCPConn).CloseRead`: later reads return EOF. Node cannot shut down the read half
+   * of a socket, so incoming bytes are read and discarded (the peer is never blocked).
+   */
+  closeRead(): Promise<void> {
+    if (this.#closed) return Promise.reject(this.#opError('close', ErrClosed));
+    this.#readShut = true;
+    this.#chunks = [];
+    this.#head = 0;
+    this.#off = 0;
+    this.#queued = 0;
+    if (this.#paused) {
+      this.#paused = false;
+      if (!this.#gone) this.socket.resume();
+    }
+    this.#endReaders();
+    return Promise.resolve();
+  }
+
+  // ---- deadlines ----
+
+  /** Go's `Conn.SetDeadline`: both directions. Returns an error only when closed. */
+  setDeadline(t: number | Date): Error | null {
+    if (this.#closed) return this.#setError();
+    const ms = deadlineMs(t);
+    this.#rdl.set(ms);
+    this.#wdl.set(ms);
+    return null;
+  }
+
+  /** Go's `Conn.SetReadDeadline`. A past time fails a blocked read at once. */
+  setReadDeadline(t: number | Date): Error | null {
+    if (this.#closed) return this.#setError();
+    this.#rdl.set(deadlineMs(t));
+    return null;
+  }
+
+  /** Go's `Conn.SetWriteDeadline`. A past time fails a blocked write at once. */
+  setWriteDeadline(t: number | Date): Error | null {
+    if (this.#closed) return this.#setError();
+    this.#wdl.set(deadlineMs(t));
+    return null;
+  }
+
+  // Go reports deadline errors with only the local address.
+  #setError(): OpError {
+    return new OpError({ op: 'set', net: this.#net, addr: this.#laddr, err: ErrClosed });
+  }
+
+  // ---- addresses and counters ----
+
+  /** Go's `Conn.LocalAddr`. */
+  localAddr(): Addr {
+    return this.#laddr;
+  }
+
+  /** Go's `Conn.RemoteAddr`. */
+  remoteAddr(): Addr {
+    return this.#raddr;
+  }
+
+  /** Bytes received from the socket so far (Node's counter). */
+  get bytesRead(): number {
+    return this.socket.bytesRead;
+  }
+
+  /** Bytes handed to the socket for writing so far (Node's counter). */
+  get bytesWritten(): number {
+    return this.socket.bytesWritten;
+  }
+
+  /** True once {@link close} ran. */
+  protected get isClosed(): boolean {
+    return this.#closed;
+  }
+
+  /** @internal An OpError about this connection (`op net local->remote: err`). */
+  protected opError(op: string, err: unknown): OpError {
+    return this.#opError(op, err);
+  }
+
+  #opError(op: string, err: unknown): OpError {
+    return new OpError({ op, net: this.#net, source: this.#laddr, addr: this.#raddr, err });
+  }
+
+  // The error for an operation after the socket failed or went away. Linux reports a reset
+  // once (ECONNRESET) and then EPIPE to writers; a write after our own FIN is EPIPE too.
+  #ioError(op: 'read' | 'write'): OpError {
+    const e = this.#sockErr;
+    if (op === 'write' && (this.#writeShut || e === null || resetLike(e))) {
+      return this.#opError('write', new SyscallError('write', 'EPIPE'));
+    }
+    if (op === 'read' && resetLike(e)) {
+      return this.#opError('read', new SyscallError('read', 'ECONNRESET', { cause: e }));
+    }
+    return this.#opError(op, fromNodeError(e, op));
+  }
+}
+
+function resetLike(e: unknown): boolean {
+  if (!isSystemError(e)) return false;
+  return e.code === 'ECONNRESET' || e.code === 'EPIPE';
+}
+
+/**
+ * Go's `*net.TCPConn`: a {@link Conn} with TCP options. TCP_NODELAY is on from the start
+ * (NET-09); keep-alive follows the listener's or dialer's configuration (NET-07/08).
+ */
+export class TCPConn extends SocketConn {
+  #noDelay = true;
+  #keepAlive: Required<KeepAliveConfig> | null = null;
+
+  /** @internal Made by {@link listen} and {@link dial}. */
+  constructor(
+    socket: Socket,
+    net: string,
+    keepAlive: Required<KeepAliveConfig> | null,
+    laddr?: Addr,
+    raddr?: Addr,
+  ) {
+    super(
+      socket,
+      net,
+      laddr ?? tcpAddrOf(socket.localAddress, socket.localPort),
+      raddr ?? tcpAddrOf(socket.remoteAddress, socket.remotePort),
+    );
+    // Go: newTCPConn — Nagle off, then keep-alive as configured.
+    socket.setNoDelay(true);
+    if (keepAlive !== null) this.#applyKeepAlive(keepAlive);
+  }
+
+  /** Whether TCP_NODELAY is on (as last set). */
+  get noDelay(): boolean {
+    return this.#noDelay;
+  }
+
+  /**
+   * The keep-alive configuration last applied, with Go's defaults filled in, or `null` when
+   * keep-alive is off. Node applies only `idle` (rounded up to whole seconds); `interval` and
+   * `count` are recorded here but the socket gets libuv's own (1 s, 10 probes on Linux).
+   */
+  get keepAliveConfig(): Readonly<Required<KeepAliveConfig>> | null {
+    return this.#keepAlive;
+  }
+
+  /** Go's `(*TCPConn).SetNoDelay`. */
+  setNoDelay(noDelay: boolean): Error | null {
+    if (this.isClosed) return this.opError('set', ErrClosed);
+    this.#noDelay = noDelay;
+    this.socket.setNoDelay(noDelay);
+    return null;
+  }
+
+  /** Go's `(*TCPConn).SetKeepAlive`: turns probes on (with the last idle time, default 15 s) or off. */
+  setKeepAlive(keepAlive: boolean): Error | null {
+    if (this.isClosed) return this.opError('set', ErrClosed);
+    if (!keepAlive) {
+      this.#keepAlive = null;
+      this.socket.setKeepAlive(false);
+      return null;
+    }
+    this.#applyKeepAlive(this.#keepAlive ?? withDefaults({ enable: true }));
+    return null;
+  }
+
+  /**
+   * Go's `(*TCPConn).SetKeepAlivePeriod`: the idle time before the first probe (0 = 15 s).
+   * Node cannot set it without enabling keep-alive, so when probes are off it is only
+   * remembered for the next {@link setKeepAlive}.
+   */
+  setKeepAlivePeriod(ms: number): Error | null {
+    if (this.isClosed) return this.opError('set', ErrClosed);
+    const idle = ms === 0 ? DefaultKeepAliveIdle : ms;
+    if (this.#keepAlive === null) {
+      this.#pendingIdle = idle;
+      return null;
+    }
+    this.#applyKeepAlive({ ...this.#keepAlive, idle });
+    return null;
+  }
+
+  #pendingIdle = 0;
+
+  /** Go's `(*TCPConn).SetKeepAliveConfig`: `enable: false` turns probes off. */
+  setKeepAliveConfig(config: KeepAliveConfig): Error | null {
+    if (this.isClosed) return this.opError('set', ErrClosed);
+    if (!config.enable) return this.setKeepAlive(false);
+    this.#applyKeepAlive(withDefaults(config));
+    return null;
+  }
+
+  #applyKeepAlive(cfg: Required<KeepAliveConfig>): void {
+    if (this.#pendingIdle !== 0 && this.#keepAlive === null) {
+      cfg = { ...cfg, idle: this.#pendingIdle };
+      this.#pendingIdle = 0;
+    }
+    this.#keepAlive = cfg;
+    this.socket.setKeepAlive(true, nodeKeepAliveDelay(cfg.idle));
+  }
+}
+
+/** Go's `*net.UnixConn`: a {@link Conn} over a Unix domain socket. */
+export class UnixConn extends SocketConn {}
+
+/** @internal The TCPAddr of a socket end as Go prints it (IPv4-mapped shown as IPv4). */
+export function tcpAddrOf(address: string | undefined, port: number | undefined): TCPAddr {
+  const [ip, zone] = splitHostZone(unmapIPv4(address ?? ''));
+  return new TCPAddr(ip, port ?? 0, zone);
+}
+
+/** @internal The unnamed Unix address, as Go prints it on Linux. */
+export const unnamedUnixAddr: UnixAddr = new UnixAddr('@');
