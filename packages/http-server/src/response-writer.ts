@@ -411,9 +411,12 @@ function parseGoInt(s: string): number | null {
 
 // Header text is a byte string (one char per wire byte, as in @ka/http): ASCII goes through
 // the UTF-8 fast path unchanged, anything else is written as latin1 bytes.
-const nonASCII = /[^\x00-\x7f]/;
+function isASCII(s: string): boolean {
+  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
+  return true;
+}
 function writeHead(bw: BufWriter, head: string): Promise<unknown> | undefined {
-  if (!nonASCII.test(head)) {
+  if (isASCII(head)) {
     return bw.tryWriteString(head) ? undefined : bw.writeString(head);
   }
   return bw.write(Buffer.from(head, 'latin1'));
