@@ -607,6 +607,8 @@ function resetLike(e: unknown): boolean {
 export class TCPConn extends SocketConn {
   #noDelay = true;
   #keepAlive: Required<KeepAliveConfig> | null = null;
+  // An idle time set while keep-alive was off, applied when it is turned on (0 = none).
+  #pendingIdle = 0;
 
   /** @internal Made by {@link listen} and {@link dial}. */
   constructor(
@@ -657,7 +659,9 @@ export class TCPConn extends SocketConn {
       this.socket.setKeepAlive(false);
       return null;
     }
-    this.#applyKeepAlive(this.#keepAlive ?? withDefaults({ enable: true }));
+    this.#applyKeepAlive(
+      this.#keepAlive ?? withDefaults({ enable: true, idle: this.#pendingIdle }),
+    );
     return null;
   }
 
@@ -677,21 +681,17 @@ export class TCPConn extends SocketConn {
     return null;
   }
 
-  #pendingIdle = 0;
-
   /** Go's `(*TCPConn).SetKeepAliveConfig`: `enable: false` turns probes off. */
   setKeepAliveConfig(config: KeepAliveConfig): Error | null {
     if (this.isClosed) return this.opError('set', ErrClosed);
     if (!config.enable) return this.setKeepAlive(false);
+    this.#pendingIdle = 0;
     this.#applyKeepAlive(withDefaults(config));
     return null;
   }
 
   #applyKeepAlive(cfg: Required<KeepAliveConfig>): void {
-    if (this.#pendingIdle !== 0 && this.#keepAlive === null) {
-      cfg = { ...cfg, idle: this.#pendingIdle };
-      this.#pendingIdle = 0;
-    }
+    this.#pendingIdle = 0;
     this.#keepAlive = cfg;
     this.socket.setKeepAlive(true, nodeKeepAliveDelay(cfg.idle));
   }

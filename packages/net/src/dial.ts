@@ -26,7 +26,7 @@ import {
   UnknownNetworkError,
 } from './errors.js';
 import { testHooks } from './internal/hooks.js';
-import { resolveTCP } from './listen.js';
+import { resolveTCP } from './internal/resolve.js';
 
 /** Options of a {@link Dialer} (Go's `net.Dialer` fields; durations in ms). */
 export interface DialerOptions {

@@ -10,17 +10,8 @@
 // full. Accept errors reported by Node while listening (EMFILE, ENFILE, ...) go through the
 // same FIFO, as Go's Accept would return them.
 
-import { lookup } from 'node:dns/promises';
 import { createServer, type Server, type Socket } from 'node:net';
-import {
-  type Addr,
-  ipVersion,
-  parsePort,
-  splitHostPort,
-  splitHostZone,
-  TCPAddr,
-  UnixAddr,
-} from './addr.js';
+import { type Addr, splitHostZone, TCPAddr, UnixAddr } from './addr.js';
 import {
   type Conn,
   type KeepAliveConfig,
@@ -30,15 +21,8 @@ import {
   UnixConn,
   unnamedUnixAddr,
 } from './conn.js';
-import {
-  AddrError,
-  DNSError,
-  dnsErrorFromNode,
-  ErrClosed,
-  fromNodeError,
-  OpError,
-  UnknownNetworkError,
-} from './errors.js';
+import { ErrClosed, fromNodeError, OpError, UnknownNetworkError } from './errors.js';
+import { resolveTCP } from './internal/resolve.js';
 
 /**
  * Go's `net.Listener`: a source of incoming connections. `C` is the connection type handed
@@ -74,45 +58,6 @@ export interface ListenConfig {
 export const DefaultMaxPendingAccepts = 512;
 
 const tcpNetworks = new Set(['tcp', 'tcp4', 'tcp6']);
-
-/** @internal Go: splits and resolves a TCP address for listen/dial; throws AddrError / DNSError. */
-export async function resolveTCP(
-  network: string,
-  address: string,
-  forListen: boolean,
-): Promise<{ hosts: string[]; port: number; host: string }> {
-  const [host, service] = splitHostPort(address);
-  const port = parsePort(service);
-  if (typeof port !== 'number') {
-    throw new DNSError({
-      err: 'unknown port',
-      name: `tcp/${port.unknownService}`,
-      isNotFound: true,
-    });
-  }
-  const want = network === 'tcp4' ? 4 : network === 'tcp6' ? 6 : 0;
-  if (host === '') return { hosts: [''], port, host };
-  const v = ipVersion(host);
-  if (v !== 0) {
-    if (want !== 0 && v !== want) throw new AddrError('no suitable address found', host);
-    return { hosts: [host], port, host };
-  }
-  let found: { address: string; family: number }[];
-  try {
-    found = await lookup(host, { all: true, family: want });
-  } catch (err) {
-    throw dnsErrorFromNode(err, host);
-  }
-  let ips = found.map((a) => a.address);
-  // Go: a listener on a name takes the first IPv4 address (Go's favoriteAddrFamily), a dialer
-  // tries them in resolver order.
-  if (forListen && want === 0) {
-    const v4 = found.find((a) => a.family === 4);
-    ips = [v4 !== undefined ? v4.address : ips[0]!];
-  }
-  if (ips.length === 0) throw new AddrError('no suitable address found', host);
-  return { hosts: ips, port, host };
-}
 
 /**
  * Go's `net.Listen`: listens on `tcp`, `tcp4`, `tcp6` (`host:port`; port 0 picks one; an empty

@@ -1,0 +1,104 @@
+// Benchmark runner: `node apps/bench/dist/main.js [--only net-read[,bufio-read]] [--json]
+// [--mib N] [--rounds N]`. Prints a table per benchmark (or one JSON document).
+
+import { parseArgs } from 'node:util';
+import { benchBufio } from './bufio-read.js';
+import { benchNetRead } from './net-read.js';
+
+interface Args {
+  only: string[];
+  json: boolean;
+  mib: number | undefined;
+  rounds: number | undefined;
+}
+
+const benchmarks = ['net-read', 'bufio-read'] as const;
+type BenchName = (typeof benchmarks)[number];
+
+function parse(argv: string[]): Args {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      only: { type: 'string', multiple: true },
+      json: { type: 'boolean', default: false },
+      mib: { type: 'string' },
+      rounds: { type: 'string' },
+    },
+  });
+  const only = (values.only ?? []).flatMap((s) => s.split(',')).filter((s) => s !== '');
+  for (const name of only) {
+    if (!(benchmarks as readonly string[]).includes(name)) {
+      throw new Error(`unknown benchmark ${name}; known: ${benchmarks.join(', ')}`);
+    }
+  }
+  return {
+    only,
+    json: values.json ?? false,
+    mib: values.mib !== undefined ? Number(values.mib) : undefined,
+    rounds: values.rounds !== undefined ? Number(values.rounds) : undefined,
+  };
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows
+    .map((r) =>
+      r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  '),
+    )
+    .join('\n');
+}
+
+async function main(): Promise<void> {
+  const args = parse(process.argv.slice(2));
+  const selected: BenchName[] = args.only.length > 0 ? (args.only as BenchName[]) : [...benchmarks];
+  const out: Record<string, unknown> = {};
+  for (const name of selected) {
+    if (name === 'net-read') {
+      const total = (args.mib ?? 512) * 1024 * 1024;
+      const res = await benchNetRead({ total, rounds: args.rounds ?? 3 });
+      out[name] = res;
+      if (!args.json) {
+        console.log(
+          `net-read: ${total / 1024 / 1024} MiB over loopback, best of ${args.rounds ?? 3}`,
+        );
+        console.log(
+          table([
+            ['variant', 'MiB/s', 'ms', 'ratio', 'CPU ms/MiB', 'CPU ratio'],
+            ...res.map((r) => [
+              r.name,
+              r.mibPerSec.toFixed(0),
+              r.bestMs.toFixed(0),
+              r.ratio.toFixed(2),
+              r.cpuMsPerMiB.toFixed(3),
+              r.cpuRatio.toFixed(2),
+            ]),
+          ]),
+        );
+        const read = res[1]!;
+        console.log(
+          `ratio Conn.read / raw: ${read.ratio.toFixed(2)} throughput, ${read.cpuRatio.toFixed(2)} CPU efficiency (goal >= 0.80)\n`,
+        );
+      }
+    } else {
+      const total = (args.mib ?? 256) * 1024 * 1024;
+      const res = await benchBufio(total, args.rounds ?? 3);
+      out[name] = res;
+      if (!args.json) {
+        console.log(`bufio-read: ${total / 1024 / 1024} MiB of 100-byte lines, in memory`);
+        console.log(
+          table([
+            ['variant', 'GB/s', 'ms'],
+            ...res.map((r) => [r.name, r.gbPerSec.toFixed(2), r.bestMs.toFixed(0)]),
+          ]),
+        );
+        console.log('');
+      }
+    }
+  }
+  if (args.json) console.log(JSON.stringify(out, null, 2));
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exitCode = 1;
+});
