@@ -7,7 +7,7 @@
 // client pipelines the next request, the byte is kept and handed back on the next read.
 import type { Reader } from '@ka/io';
 import { isTimeout } from '@ka/io';
-import type { Conn } from '@ka/net';
+import type { Conn, ReadableWait, ReadableWatcher } from '@ka/net';
 
 /** Deadline used to interrupt a pending read at once (Go's `aLongTimeAgo`). */
 export const aLongTimeAgo = 1;
@@ -30,6 +30,7 @@ export class ConnReader implements Reader {
   #inRead = false;
   #aborted = false;
   #bg: Promise<void> | null = null;
+  #watch: ReadableWait | null = null;
 
   constructor(rwc: Conn, owner: ConnReaderOwner) {
     this.rwc = rwc;
@@ -63,8 +64,26 @@ export class ConnReader implements Reader {
     if (this.#inRead) throw new Error('invalid concurrent Body.Read call');
     if (this.#hasByte) return;
     this.#inRead = true;
+    // Where the conn can report readability without a read (ka's TCP conns can), watch instead
+    // of reading a byte: same outcome — a gone client cancels the request, pipelined bytes
+    // stay queued — without interrupting a read with a deadline error on every request.
+    const watchable = (this.rwc as Partial<ReadableWatcher>).waitReadable;
+    if (typeof watchable === 'function') {
+      const watch = watchable.call(this.rwc);
+      this.#watch = watch;
+      this.#bg = this.#backgroundWatch(watch);
+      return;
+    }
     this.rwc.setReadDeadline(0);
     this.#bg = this.#backgroundRead();
+  }
+
+  async #backgroundWatch(watch: ReadableWait): Promise<void> {
+    const state = await watch.promise;
+    if (state === 'eof' || state === 'error' || state === 'closed') this.#handleReadError(null);
+    this.#inRead = false;
+    this.#bg = null;
+    this.#watch = null;
   }
 
   async #backgroundRead(): Promise<void> {
@@ -89,6 +108,11 @@ export class ConnReader implements Reader {
   // Go: (*connReader).abortPendingRead — interrupt the background read and wait for it.
   async abortPendingRead(): Promise<void> {
     if (!this.#inRead || this.#bg === null) return;
+    if (this.#watch !== null) {
+      this.#watch.cancel();
+      await this.#bg;
+      return;
+    }
     this.#aborted = true;
     this.rwc.setReadDeadline(aLongTimeAgo);
     await this.#bg;

@@ -114,7 +114,23 @@ export class ServerConn implements ConnReaderOwner {
   }
 
   onReadError(err: unknown): void {
-    this.#ac.abort(err ?? new Error('EOF'));
+    if (!this.#ac.signal.aborted) this.#ac.abort(err ?? EOF);
+  }
+
+  // Go: the sync.Pool of 2 KiB response writers — here one per connection, reused by each
+  // response in turn.
+  #resBuf: BufWriter | null = null;
+  /** @internal */
+  takeResponseBuffer(cw: Writer): BufWriter {
+    const b = this.#resBuf;
+    if (b === null) return new BufWriter(cw, 2048);
+    this.#resBuf = null;
+    b.reset(cw);
+    return b;
+  }
+  /** @internal */
+  putResponseBuffer(b: BufWriter): void {
+    this.#resBuf = b;
   }
 
   // Go: (*conn).setState
@@ -214,22 +230,26 @@ export class ServerConn implements ConnReaderOwner {
       }
       req.header.del('Host');
 
-      // The request's signal follows the connection's, and is cancelled when the handler ends.
-      const ac = new AbortController();
-      const parent = this.#ac.signal;
-      const onAbort = () => ac.abort(parent.reason);
-      if (parent.aborted) ac.abort(parent.reason);
-      else parent.addEventListener('abort', onAbort, { once: true });
-      const cancel = (reason?: unknown) => {
-        parent.removeEventListener('abort', onAbort);
-        if (!ac.signal.aborted) ac.abort(reason ?? new Error('context canceled'));
-      };
-      req.signal = ac.signal;
       req.remoteAddr = this.remoteAddr;
       if (isMessageBody(req.body)) req.body.doEarlyClose = true;
 
       this.rwc.setReadDeadline(wholeReqDeadline);
-      const w = new Response(this, req, cancel);
+      const w = new Response(this, req);
+      // The request's signal (Go's request context) is made on first use: most handlers never
+      // look at it, and an AbortController per request is a measurable cost.
+      Object.defineProperty(req, 'signal', {
+        get: () => w.signal,
+        set: (v: AbortSignal) => {
+          Object.defineProperty(req, 'signal', {
+            value: v,
+            writable: true,
+            enumerable: true,
+            configurable: true,
+          });
+        },
+        enumerable: true,
+        configurable: true,
+      });
       if (isH2Upgrade) w.closeAfterReply = true;
       return w;
     } finally {

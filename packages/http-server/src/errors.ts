@@ -29,3 +29,5 @@ export const ErrWriteAfterFinish = sentinel(
   'ERR_WRITE_AFTER_FINISH',
   'http: response.Write after the handler returned',
 );
+/** Go's `context.Canceled`: the reason a request's signal carries once its handler returned. */
+export const ErrContextCanceled = sentinel('ERR_CONTEXT_CANCELED', 'context canceled');

@@ -19,7 +19,7 @@ import {
 } from '@ka/http';
 import { isMessageBody, type MessageBody, maxPostHandlerReadBytes } from '@ka/http/internal';
 import {
-  BufWriter,
+  type BufWriter,
   copy,
   copyN,
   Discard,
@@ -29,7 +29,13 @@ import {
   type Writer,
 } from '@ka/io';
 import type { ServerConn } from './conn.js';
-import { ErrBodyNotAllowed, ErrContentLength, ErrHijacked, ErrWriteAfterFinish } from './errors.js';
+import {
+  ErrBodyNotAllowed,
+  ErrContentLength,
+  ErrContextCanceled,
+  ErrHijacked,
+  ErrWriteAfterFinish,
+} from './errors.js';
 import type { ResponseWriter } from './handler.js';
 import {
   bodyAllowedForStatus,
@@ -91,7 +97,8 @@ export class Response implements ResponseWriter {
   readonly req: Request;
   /** The body as read from the wire, before any Expect wrapper (Go's `reqBody`). */
   readonly reqBody: Body;
-  readonly #cancel: (reason?: unknown) => void;
+  #ac: AbortController | null = null;
+  #canceled: unknown = undefined;
 
   readonly handlerHeader = new Header();
   calledHeader = false;
@@ -116,23 +123,48 @@ export class Response implements ResponseWriter {
   // Writes a handler did not await are chained here so they reach the wire in order.
   #tail: Promise<unknown> | null = null;
 
-  constructor(conn: ServerConn, req: Request, cancel: (reason?: unknown) => void) {
+  constructor(conn: ServerConn, req: Request) {
     this.conn = conn;
     this.req = req;
     this.reqBody = req.body;
-    this.#cancel = cancel;
     // Read now: the handler may change the request header later (Go issue 14940).
     const connection = req.header.get('Connection');
     this.wants10KeepAlive =
       req.protoMajor === 1 && req.protoMinor === 0 && hasToken(connection, 'keep-alive');
     this.wantsClose = req.close || hasToken(connection, 'close');
     this.cw = new ChunkWriter(this);
-    this.w = new BufWriter(this.cw, bufferBeforeChunkingSize);
+    this.w = conn.takeResponseBuffer(this.cw);
   }
+
+  /**
+   * The request's signal (Go's request context): aborted when the client goes away, a write
+   * fails, or the handler returns. Created on first use.
+   */
+  get signal(): AbortSignal {
+    if (this.#ac === null) {
+      const ac = new AbortController();
+      this.#ac = ac;
+      const parent = this.conn.signal;
+      if (this.#canceled !== undefined) ac.abort(this.#canceled);
+      else if (parent.aborted) ac.abort(parent.reason);
+      else parent.addEventListener('abort', this.#onParentAbort, { once: true });
+    }
+    return this.#ac.signal;
+  }
+
+  readonly #onParentAbort = () => {
+    this.#ac?.abort(this.conn.signal.reason);
+  };
 
   /** Cancels the request's signal (Go's `cancelCtx`). */
   cancel(reason?: unknown): void {
-    this.#cancel(reason);
+    const ac = this.#ac;
+    if (ac === null) {
+      this.#canceled ??= reason ?? ErrContextCanceled;
+      return;
+    }
+    this.conn.signal.removeEventListener('abort', this.#onParentAbort);
+    if (!ac.signal.aborted) ac.abort(reason ?? ErrContextCanceled);
   }
 
   // Go: (*response).Header — after a logical WriteHeader, snapshot what the handler had so
@@ -205,14 +237,20 @@ export class Response implements ResponseWriter {
     if (this.handlerDone) return Promise.reject(ErrWriteAfterFinish);
     if (this.canWriteContinue) this.disableWriteContinue();
     if (!this.wroteHeader) this.writeHeader(200);
-    const data = typeof p === 'string' ? encoder.encode(p) : p;
-    if (data.length === 0) return Promise.resolve(0);
+    const n = typeof p === 'string' ? Buffer.byteLength(p, 'utf8') : p.length;
+    if (n === 0) return Promise.resolve(0);
     if (!bodyAllowedForStatus(this.status)) return Promise.reject(ErrBodyNotAllowed);
-    this.written += data.length; // counted even when refused, as Go does
+    this.written += n; // counted even when refused, as Go does
     if (this.contentLength !== -1 && this.written > this.contentLength) {
       return Promise.reject(ErrContentLength);
     }
-    if (this.#tail === null && this.w.tryWrite(data)) return Promise.resolve(data.length);
+    if (this.#tail === null) {
+      // Fast path: it fits in the 2 KiB buffer — no Promise chain, no copy of a string.
+      if (typeof p === 'string' ? this.w.tryWriteString(p) : this.w.tryWrite(p)) {
+        return Promise.resolve(n);
+      }
+    }
+    const data = typeof p === 'string' ? encoder.encode(p) : p;
     return this.#enqueue(() => this.w.write(data));
   }
 
@@ -239,6 +277,7 @@ export class Response implements ResponseWriter {
 
   /** Go's `Flusher.Flush` / `FlushError`: sends what is buffered now. */
   flush(): Promise<void> {
+    if (this.handlerDone) return Promise.resolve();
     if (!this.wroteHeader) this.writeHeader(200);
     const pr = this.#enqueue(async () => {
       let err: unknown;
@@ -322,14 +361,17 @@ export class Response implements ResponseWriter {
 
   // Go: (*response).finishRequest
   async finishRequest(): Promise<void> {
+    // Writes the handler started but did not await belong to it: let them land first, so the
+    // framing decision sees the handler's whole output, as Go's synchronous writes would.
+    await this.settle();
     this.handlerDone = true;
     if (!this.wroteHeader) this.writeHeader(200);
-    await this.settle();
     try {
       await this.w.flush();
     } catch {
       // noted in conn.werr by the connection's writer
     }
+    this.conn.putResponseBuffer(this.w);
     try {
       await this.cw.close();
     } catch {

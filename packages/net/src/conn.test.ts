@@ -402,3 +402,27 @@ describe('TCP options', () => {
     await p.close();
   });
 });
+
+describe('waitReadable', () => {
+  test('settles with data, eof, closed, or canceled, and consumes nothing', async () => {
+    const { ln, client: c, server: s } = await tcpPair();
+    try {
+      const w1 = s.waitReadable();
+      await c.write(new TextEncoder().encode('x'));
+      expect(await w1.promise).toBe('data');
+      const buf = new Uint8Array(4);
+      expect(await s.read(buf)).toBe(1); // the byte is still there
+      const w2 = s.waitReadable();
+      w2.cancel();
+      expect(await w2.promise).toBe('canceled');
+      const w3 = s.waitReadable();
+      await c.closeWrite();
+      expect(await w3.promise).toBe('eof');
+      await s.close();
+      expect(await s.waitReadable().promise).toBe('closed');
+      await c.close();
+    } finally {
+      await ln.close();
+    }
+  });
+});

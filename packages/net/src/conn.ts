@@ -72,6 +72,27 @@ export interface ChunkReader {
   readChunk(max?: number): Promise<Uint8Array | null>;
 }
 
+/** What {@link ReadableWatcher.waitReadable} saw: bytes queued, the end of input, or a cancel. */
+export type ReadableState = 'data' | 'eof' | 'error' | 'closed' | 'canceled';
+
+/** A pending {@link ReadableWatcher.waitReadable}: its outcome and a synchronous cancel. */
+export interface ReadableWait {
+  /** Settles (never rejects) with what happened first. */
+  readonly promise: Promise<ReadableState>;
+  /** Ends the wait at once with `'canceled'`; a no-op once settled. */
+  cancel(): void;
+}
+
+/**
+ * A conn that can say when input is available without consuming it — what Go's server gets
+ * from its one-byte background read, without the byte, the read or a timeout error. Used by
+ * @ka/http-server to notice a client that goes away while a handler runs.
+ */
+export interface ReadableWatcher {
+  /** Waits until bytes are queued, the peer ends or fails, the conn closes, or `cancel()`. */
+  waitReadable(): ReadableWait;
+}
+
 /**
  * Go's `net.KeepAliveConfig` (durations in ms). Zero fields take Go's defaults (idle 15 s,
  * interval 15 s, count 9); negative fields leave the system's value alone.
@@ -130,6 +151,8 @@ function nodeKeepAliveDelay(idle: number): number {
   return idle > 0 ? Math.ceil(idle / 1000) * 1000 : 0;
 }
 
+const noop = (): void => {};
+
 interface ReadWaiter {
   // Copy into p, or (p === null) hand out a view of at most max bytes.
   p: Uint8Array | null;
@@ -152,7 +175,7 @@ const resolvedZero: Promise<number> = Promise.resolve(0);
  * The connection machinery shared by {@link TCPConn} and {@link UnixConn}: a `node:net` Socket
  * behind Go's Conn contract. Not constructed directly: {@link listen} and {@link dial} make them.
  */
-export abstract class SocketConn implements Conn, CloseWriter, ChunkReader {
+export abstract class SocketConn implements Conn, CloseWriter, ChunkReader, ReadableWatcher {
   /** The underlying socket (for the few things this class does not cover). */
   protected readonly socket: Socket;
   readonly #net: string;
@@ -168,6 +191,7 @@ export abstract class SocketConn implements Conn, CloseWriter, ChunkReader {
   #eof = false;
   #readShut = false;
   #readers: ReadWaiter[] = [];
+  #watchers: ((state: ReadableState) => void)[] = [];
 
   // Write side.
   #writers: WriteWaiter[] = [];
@@ -226,6 +250,37 @@ export abstract class SocketConn implements Conn, CloseWriter, ChunkReader {
       this.#readers.push({ p, max: 0, resolve: resolve as ReadWaiter['resolve'], reject });
       this.#rdl.arm();
     });
+  }
+
+  /** See {@link ReadableWatcher.waitReadable}. Cheap: no error objects, no timers. */
+  waitReadable(): ReadableWait {
+    const now = this.#readableState();
+    if (now !== null) return { promise: Promise.resolve(now), cancel: noop };
+    let settle!: (state: ReadableState) => void;
+    const promise = new Promise<ReadableState>((resolve) => {
+      settle = (state) => {
+        const i = this.#watchers.indexOf(settle);
+        if (i >= 0) this.#watchers.splice(i, 1);
+        resolve(state);
+      };
+    });
+    this.#watchers.push(settle);
+    return { promise, cancel: () => settle('canceled') };
+  }
+
+  #readableState(): ReadableState | null {
+    if (this.#closed) return 'closed';
+    if (this.#queued > 0) return 'data';
+    if (this.#sockErr !== null && !this.#eof && !this.#readShut) return 'error';
+    if (this.#eof || this.#readShut || this.#gone) return 'eof';
+    return null;
+  }
+
+  #wakeWatchers(): void {
+    if (this.#watchers.length === 0) return;
+    const state = this.#readableState();
+    if (state === null) return;
+    for (const w of this.#watchers.slice()) w(state);
   }
 
   /**
@@ -347,6 +402,7 @@ export abstract class SocketConn implements Conn, CloseWriter, ChunkReader {
     this.#chunks.push(chunk);
     this.#queued += chunk.length;
     if (this.#readers.length > 0) this.#serveReaders();
+    if (this.#watchers.length > 0) this.#wakeWatchers();
     if (this.#queued > readHighWaterMark && !this.#paused) {
       this.#paused = true;
       this.socket.pause();
@@ -356,16 +412,19 @@ export abstract class SocketConn implements Conn, CloseWriter, ChunkReader {
   readonly #onEnd = (): void => {
     this.#eof = true;
     this.#endReaders();
+    this.#wakeWatchers();
   };
 
   readonly #onError = (err: Error): void => {
     if (this.#sockErr === null) this.#sockErr = err;
     this.#endReaders();
+    this.#wakeWatchers();
   };
 
   readonly #onClose = (): void => {
     this.#gone = true;
     this.#endReaders();
+    this.#wakeWatchers();
     const writers = this.#writers;
     if (writers.length === 0) return;
     this.#writers = [];
@@ -473,6 +532,7 @@ export abstract class SocketConn implements Conn, CloseWriter, ChunkReader {
     this.#off = 0;
     this.#queued = 0;
     for (const r of readers) r.reject(this.#opError('read', ErrClosed));
+    this.#wakeWatchers();
     for (const w of writers) {
       if (!w.done) {
         w.done = true;
@@ -512,6 +572,7 @@ export abstract class SocketConn implements Conn, CloseWriter, ChunkReader {
       if (!this.#gone) this.socket.resume();
     }
     this.#endReaders();
+    this.#wakeWatchers();
     return Promise.resolve();
   }
 
