@@ -4,6 +4,7 @@
 import { parseArgs } from 'node:util';
 import { benchBufio } from './bufio-read.js';
 import { benchNetRead } from './net-read.js';
+import { benchServers, type ServerBenchRow } from './server-bench.js';
 
 interface Args {
   only: string[];
@@ -12,7 +13,7 @@ interface Args {
   rounds: number | undefined;
 }
 
-const benchmarks = ['net-read', 'bufio-read'] as const;
+const benchmarks = ['net-read', 'bufio-read', 'server'] as const;
 type BenchName = (typeof benchmarks)[number];
 
 function parse(argv: string[]): Args {
@@ -77,6 +78,49 @@ async function main(): Promise<void> {
         const read = res[1]!;
         console.log(
           `ratio Conn.read / raw: ${read.ratio.toFixed(2)} throughput, ${read.cpuRatio.toFixed(2)} CPU efficiency (goal >= 0.80)\n`,
+        );
+      }
+    } else if (name === 'server') {
+      const o = { requests: 20_000, conns: 50, closeRequests: 5_000, idle: 5_000 };
+      const rows = await benchServers(o);
+      out[name] = { options: o, rows };
+      if (!args.json) {
+        console.log(
+          `server: GET /hello, ${o.requests} requests on ${o.conns} keep-alive conns; ${o.closeRequests} with Connection: close (10 at a time); ${o.idle} idle keep-alive conns`,
+        );
+        console.log(
+          table([
+            [
+              'server',
+              'keep-alive req/s',
+              'CPU µs/req',
+              'p50 µs',
+              'p99 µs',
+              'close req/s',
+              'close CPU µs/req',
+              'RSS/idle conn',
+              'errors',
+            ],
+            ...rows.map((r) => [
+              r.server,
+              r.keepAliveRps.toFixed(0),
+              r.cpuMicrosPerRequest.toFixed(1),
+              r.p50Micros.toFixed(0),
+              r.p99Micros.toFixed(0),
+              r.closeRps.toFixed(0),
+              r.closeCpuMicrosPerRequest.toFixed(1),
+              `${(r.rssPerIdleConnBytes / 1024).toFixed(1)} KiB`,
+              String(r.errors),
+            ]),
+          ]),
+        );
+        const [ka, node, go] = rows as [ServerBenchRow, ServerBenchRow, ServerBenchRow];
+        const ratio = (a: number, b: number) => (a / b).toFixed(2);
+        console.log(
+          `ka / node:http: CPU per request ${ratio(ka.cpuMicrosPerRequest, node.cpuMicrosPerRequest)} (goal <= 1), close-mode throughput ${ratio(ka.closeRps, node.closeRps)} (goal >= 1), RSS per idle conn ${ratio(ka.rssPerIdleConnBytes, node.rssPerIdleConnBytes)} (goal <= 1)`,
+        );
+        console.log(
+          `ka / Go: CPU per request ${ratio(ka.cpuMicrosPerRequest, go.cpuMicrosPerRequest)}, keep-alive throughput ${ratio(ka.keepAliveRps, go.keepAliveRps)}\n`,
         );
       }
     } else {

@@ -1,0 +1,3 @@
+module ka/bench/loadgen
+
+go 1.23
