@@ -9,6 +9,7 @@ import {
   redirect,
   ServeMux,
 } from '@ka/http-server';
+import { countBody } from './extras.js';
 
 // Bounds on numeric path values, as in the Go reference.
 const maxBytes = 64 << 20;
@@ -154,16 +155,8 @@ export function newMux(): ServeMux {
     }
   });
 
-  mux.handleFunc('/expect', async (w, r) => {
-    let total = 0;
-    const buf = new Uint8Array(32 * 1024);
-    try {
-      for (let n = await r.body.read(buf); n !== null; n = await r.body.read(buf)) total += n;
-    } catch {
-      // io.Copy reports what it copied before the error
-    }
-    await w.write(`${total}\n`);
-  });
+  // io.Copy(io.Discard, r.Body) reports what it copied before an error: so does countBody.
+  mux.handleFunc('/expect', countBody);
 
   mux.handleFunc('GET /flush-empty', async (w) => {
     w.writeHeader(200);

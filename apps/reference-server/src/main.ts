@@ -2,12 +2,15 @@
 // ka-reference-server --addr 127.0.0.1:0 [--read-timeout D] [--read-header-timeout D]
 //   [--write-timeout D] [--idle-timeout D] [--max-header-bytes N] [--disable-keep-alives]
 //   [--conn-state-log]
-// Prints `listening on 127.0.0.1:PORT` first; on SIGTERM shuts down with a 5 s deadline.
+// Prints `listening on 127.0.0.1:PORT` first; on SIGTERM shuts down with a 5 s deadline; on
+// SIGUSR2 closes (Close, not Shutdown). Either way it then waits up to 2 s for connections
+// upgraded by /x/upgrade (which neither touches) to end, and exits 0.
 import { parseArgs } from 'node:util';
 import { connStateString, isServerClosed, Server } from '@ka/http-server';
 import { listen } from '@ka/net';
 import { newMux } from './app.js';
 import { parseGoDuration } from './duration.js';
+import { addExtras, UpgradedConns } from './extras.js';
 
 const { values } = parseArgs({
   options: {
@@ -22,8 +25,12 @@ const { values } = parseArgs({
   },
 });
 
+const upgraded = new UpgradedConns();
+const mux = newMux();
+addExtras(mux, upgraded);
+
 const srv = new Server({
-  handler: newMux(),
+  handler: mux,
   readTimeout: parseGoDuration(values['read-timeout']),
   readHeaderTimeout: parseGoDuration(values['read-header-timeout']),
   writeTimeout: parseGoDuration(values['write-timeout']),
@@ -38,20 +45,28 @@ const srv = new Server({
     : {}),
 });
 if (values['disable-keep-alives']) srv.setKeepAlivesEnabled(false);
+// Shutdown leaves hijacked connections alone; its hooks are how an app reaches them.
+srv.registerOnShutdown(() => upgraded.notifyShutdown());
 
 const ln = await listen('tcp', values.addr);
 process.stdout.write(`listening on ${ln.addr().toString()}\n`);
 
-const shutdown = async () => {
+let stopping = false;
+const stop = async (how: 'shutdown' | 'close') => {
+  if (stopping) return;
+  stopping = true;
   try {
-    await srv.shutdown({ signal: AbortSignal.timeout(5_000) });
+    if (how === 'close') await srv.close();
+    else await srv.shutdown({ signal: AbortSignal.timeout(5_000) });
   } catch (err) {
-    process.stderr.write(`shutdown: ${String(err)}\n`);
+    process.stderr.write(`${how}: ${String(err)}\n`);
   }
+  await upgraded.wait(2_000);
   process.exit(0);
 };
-process.once('SIGTERM', shutdown);
-process.once('SIGINT', shutdown);
+process.once('SIGTERM', () => stop('shutdown'));
+process.once('SIGINT', () => stop('shutdown'));
+process.once('SIGUSR2', () => stop('close'));
 
 try {
   await srv.serve(ln);

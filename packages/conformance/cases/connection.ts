@@ -4,15 +4,19 @@ import {
   area,
   closes,
   connStates,
+  DATE,
   empty,
   expect,
+  expectRaw,
   get,
   H,
   HELLO,
   halfClose,
+  head,
   send,
   silence,
   stays,
+  TEXT,
   text,
   wait,
 } from './helpers.js';
@@ -77,6 +81,42 @@ export const connectionCases = area('Connection loop and keep-alive', [
     title: 'a handler that writes nothing gets an implicit 200 with Content-Length: 0',
     priority: 'core',
     steps: [send(get('/status/200')), expect(empty()), stays()],
+  },
+  {
+    id: 'SRV-05',
+    title: 'a handler that declares Content-Length: 10 and writes 5 bytes: short body, then close',
+    priority: 'core',
+    steps: [
+      send(get('/x/short-cl')),
+      expectRaw(
+        'HTTP/1.1 200 OK\r\nContent-Length: 10\r\nDate: <date>\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n12345',
+      ),
+      closes(),
+    ],
+  },
+  {
+    id: 'SRV-05a',
+    title: 'the same handler answering HEAD: no body is sent, so the connection stays open',
+    priority: 'core',
+    steps: [
+      send(head('/x/short-cl')),
+      expect({
+        status: 'HTTP/1.1 200 OK',
+        headers: ['Content-Length: 10', DATE, TEXT],
+        head: true,
+      }),
+      stays(),
+    ],
+  },
+  {
+    id: 'SRV-06',
+    title: 'writing more than the declared Content-Length: the write is refused, then close',
+    priority: 'important',
+    steps: [
+      send(get('/x/long-cl')),
+      expectRaw('HTTP/1.1 200 OK\r\nContent-Length: 3\r\nDate: <date>\r\n\r\n'),
+      closes(),
+    ],
   },
   {
     id: 'SRV-07',

@@ -1,8 +1,9 @@
-// SRV: ConnState transitions, observed through the `--conn-state-log` addition (SRV-29..30).
+// SRV: ConnState transitions, observed through the `--conn-state-log` addition (SRV-29..31).
 
 import {
   area,
   BAD_REQUEST,
+  clientClose,
   closes,
   connStates,
   expect,
@@ -11,11 +12,13 @@ import {
   HELLO,
   halfClose,
   send,
+  silence,
+  UPGRADED,
 } from './helpers.js';
 
 const flags = ['--conn-state-log'];
 
-/** ConnState transitions read from the `--conn-state-log` output (SRV-09, SRV-29..30). */
+/** ConnState transitions read from the `--conn-state-log` output (SRV-09, SRV-29..31). */
 export const connStateCases = area('ConnState', [
   {
     id: 'SRV-29',
@@ -66,6 +69,22 @@ export const connStateCases = area('ConnState', [
       expect({ status: 'HTTP/1.1 200 OK', has: ['Connection: close'], body: 'hello\n' }),
       closes(),
       connStates(['new', 'active', 'closed']),
+    ],
+  },
+  {
+    id: 'SRV-31',
+    title: 'a hijacked connection is no longer tracked: Close leaves it alone and runs no hooks',
+    priority: 'important',
+    note: 'SIGUSR2 makes the reference app call Close; its RegisterOnShutdown hook (see SRV-26) would write `shutdown\\n`, and Close must not run it. The app exits once the upgraded connection is closed.',
+    steps: [
+      send(get('/x/upgrade')),
+      expect(UPGRADED),
+      { signal: 'SIGUSR2' },
+      silence(300),
+      send('still\n'),
+      expectRaw('still\n'),
+      clientClose(),
+      { exit: 0, within: 1000 },
     ],
   },
 ]);

@@ -181,3 +181,10 @@ export function connStates(states: readonly ConnStateName[], conn?: string): Ste
 export function area(name: string, cases: readonly Omit<Case, 'area'>[]): Case[] {
   return cases.map((c) => ({ ...c, area: name }));
 }
+
+/** The `101 Switching Protocols` of `/x/upgrade`; the hijacked connection then echoes lines. */
+export const UPGRADED: ExpectedResponse = {
+  status: 'HTTP/1.1 101 Switching Protocols',
+  headers: ['Connection: Upgrade', 'Upgrade: ka-echo', DATE],
+  ordered: true,
+};

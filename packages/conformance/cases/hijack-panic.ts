@@ -19,6 +19,20 @@ export const hijackPanicCases = area('Hijack, ResponseController, panics', [
     steps: [send(`${get('/hijack')}EXTRA`), expectRaw(HIJACKED), closes()],
   },
   {
+    id: 'SRV-92',
+    title:
+      'after Hijack, Write and a second Hijack fail with ErrHijacked; WriteHeader sends nothing',
+    priority: 'important',
+    note: 'The handler reports the two errors on the hijacked connection itself.',
+    steps: [
+      send(get('/x/hijack-misuse')),
+      expectRaw(
+        'HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nwrite: http: connection has been hijacked\nhijack: http: connection has been hijacked\n',
+      ),
+      closes(),
+    ],
+  },
+  {
     id: 'SRV-94',
     title: 'a handler panic before any write: EOF with zero bytes',
     priority: 'core',

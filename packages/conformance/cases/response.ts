@@ -3,6 +3,7 @@
 
 import {
   area,
+  closes,
   DATE,
   empty,
   expect,
@@ -121,6 +122,68 @@ export const responseCases = area('Response writing: framing, buffering, headers
     steps: [
       send(get('/sized/0')),
       expect({ status: 'HTTP/1.1 200 OK', headers: ['Content-Length: 0', DATE], body: '' }),
+      stays(),
+    ],
+  },
+  {
+    id: 'SRV-80',
+    title:
+      'handler-set Transfer-Encoding: identity → no length, no chunking, Connection: close, body until close',
+    priority: 'important',
+    steps: [
+      send(get('/x/te/identity')),
+      expect({
+        status: 'HTTP/1.1 200 OK',
+        headers: [DATE, 'Connection: close'],
+        ordered: true,
+        body: 'stream',
+      }),
+      closes(),
+    ],
+  },
+  {
+    id: 'SRV-80a',
+    title:
+      "handler-set Transfer-Encoding: chunked is replaced by the server's own (one line, no sniffing)",
+    priority: 'important',
+    steps: [
+      send(get('/x/te/chunked')),
+      expect({
+        status: 'HTTP/1.1 200 OK',
+        headers: [DATE, TE],
+        rawBody: '6\r\nstream\r\n0\r\n\r\n',
+      }),
+      stays(),
+    ],
+  },
+  {
+    id: 'SRV-80b',
+    title:
+      'handler-set Transfer-Encoding: gzip stays in the handler block and the server still chunks',
+    priority: 'important',
+    steps: [
+      send(get('/x/te/gzip')),
+      expect({
+        status: 'HTTP/1.1 200 OK',
+        headers: ['Transfer-Encoding: gzip', DATE, TE],
+        ordered: true,
+        rawBody: '6\r\nstream\r\n0\r\n\r\n',
+      }),
+      stays(),
+    ],
+  },
+  {
+    id: 'SRV-80c',
+    title:
+      'Transfer-Encoding: chunked plus a Content-Length from the handler: the length is dropped',
+    priority: 'important',
+    steps: [
+      send(get('/x/te-cl')),
+      expect({
+        status: 'HTTP/1.1 200 OK',
+        headers: [DATE, TE],
+        rawBody: '6\r\nstream\r\n0\r\n\r\n',
+      }),
       stays(),
     ],
   },
@@ -312,6 +375,65 @@ export const responseCases = area('Response writing: framing, buffering, headers
       }),
       stays(),
     ],
+  },
+  {
+    id: 'SRV-88',
+    title:
+      'a Trailer:-prefixed key set after a small write is lost: automatic Content-Length, no trailer',
+    priority: 'important',
+    steps: [send(get('/x/trailer-prefix/late')), expect(text('body')), stays()],
+  },
+  {
+    id: 'SRV-88a',
+    title: 'a Trailer:-prefixed key set after a Flush is sent as a trailer',
+    priority: 'important',
+    steps: [
+      send(get('/x/trailer-prefix/flush')),
+      expect({
+        status: 'HTTP/1.1 200 OK',
+        headers: [DATE, TEXT, TE],
+        rawBody: '4\r\nbody\r\n0\r\nX-Late: l\r\n\r\n',
+        trailers: ['X-Late: l'],
+      }),
+      stays(),
+    ],
+  },
+  {
+    id: 'SRV-88b',
+    title:
+      'a Trailer:-prefixed key set before the first write forces chunking and is never a header',
+    priority: 'important',
+    steps: [
+      send(get('/x/trailer-prefix/early')),
+      expect({
+        status: 'HTTP/1.1 200 OK',
+        headers: [DATE, TEXT, TE],
+        rawBody: '4\r\nbody\r\n0\r\nX-Early: e\r\n\r\n',
+        trailers: ['X-Early: e'],
+      }),
+      stays(),
+    ],
+  },
+  {
+    id: 'SRV-89',
+    title: 'the header is a snapshot at WriteHeader: a key set afterwards is not sent',
+    priority: 'important',
+    steps: [
+      send(get('/x/header-snapshot')),
+      expect({
+        status: 'HTTP/1.1 200 OK',
+        headers: ['X-Early: 1', DATE, 'Content-Length: 3', TEXT],
+        ordered: true,
+        body: 'ok\n',
+      }),
+      stays(),
+    ],
+  },
+  {
+    id: 'SRV-89a',
+    title: 'Header() first called after WriteHeader: a key set then is not sent',
+    priority: 'important',
+    steps: [send(get('/x/header-late')), expect(text('ok\n')), stays()],
   },
   {
     id: 'SRV-90',

@@ -1,10 +1,12 @@
-// SRV: the keep-alives switch and Shutdown (SRV-20..25). Shutdown cases signal the server,
-// so each gets a process of its own.
+// SRV: the keep-alives switch, Shutdown and Close (SRV-20..27). Shutdown and Close cases
+// signal the server, so each gets a process of its own.
 
 import {
   area,
+  clientClose,
   closes,
   expect,
+  expectRaw,
   get,
   get10,
   hello,
@@ -13,10 +15,11 @@ import {
   send,
   silence,
   text,
+  UPGRADED,
   wait,
 } from './helpers.js';
 
-/** Keep-alives switch and SIGTERM → Shutdown (SRV-20..25). */
+/** Keep-alives switch, SIGTERM → Shutdown, SIGUSR2 → Close (SRV-20..27). */
 export const shutdownCases = area('Keep-alives switch, shutdown and close', [
   {
     id: 'SRV-20',
@@ -88,6 +91,41 @@ export const shutdownCases = area('Keep-alives switch, shutdown and close', [
       silence(1000),
       closes({ within: 6000 }),
       { exit: 0, within: 2000 },
+    ],
+  },
+  {
+    id: 'SRV-26',
+    title: 'RegisterOnShutdown hooks run on Shutdown and can reach hijacked connections',
+    priority: 'important',
+    note: "The hook is the reference app's: it writes `shutdown\\n` to every connection /x/upgrade hijacked and leaves it open; the app exits once they are closed (at most 2 s).",
+    steps: [
+      send(get('/x/upgrade')),
+      expect(UPGRADED),
+      send('ping\n'),
+      expectRaw('ping\n'),
+      { signal: 'SIGTERM' },
+      expectRaw('shutdown\n', { within: 1000 }),
+      send('still\n'),
+      expectRaw('still\n'),
+      clientClose(),
+      { exit: 0, within: 1000 },
+    ],
+  },
+  {
+    id: 'SRV-27',
+    title: 'Close cuts off active and idle connections at once, without a byte',
+    priority: 'core',
+    note: 'SIGUSR2 makes the reference app call Close (an addition to the contract).',
+    steps: [
+      send(get('/hello')),
+      expect(hello()),
+      { connect: 'b' },
+      send(get('/sleep/2000'), 'b'),
+      wait(100),
+      { signal: 'SIGUSR2' },
+      closes({ within: 300 }),
+      { fate: 'close', conn: 'b', within: 300 },
+      { exit: 0, within: 1000 },
     ],
   },
 ]);

@@ -1,4 +1,4 @@
-// SRV: server timeouts (SRV-32..36), kept short: 300 ms limits.
+// SRV: server timeouts (SRV-32..37), kept short: 300 ms limits.
 
 import {
   area,
@@ -15,7 +15,7 @@ import {
   wait,
 } from './helpers.js';
 
-/** Server timeouts, with 300 ms limits (SRV-32..36). */
+/** Server timeouts, with 300 ms limits (SRV-32..37). */
 export const timeoutCases = area('Timeouts', [
   {
     id: 'SRV-32',
@@ -145,6 +145,39 @@ export const timeoutCases = area('Timeouts', [
       wait(500),
       send(get('/hello')),
       expect(HELLO),
+      stays(),
+    ],
+  },
+  {
+    id: 'SRV-37',
+    title: 'a write deadline in the past set by the handler: the write fails, no byte, close',
+    priority: 'important',
+    steps: [send(get('/x/write-deadline-past')), closes()],
+  },
+  {
+    id: 'SRV-37a',
+    title: 'a read deadline set by the handler ends a stalled body read; Connection: close',
+    priority: 'important',
+    steps: [
+      send(`${postHead('/x/read-deadline/150', 5)}ab`),
+      expect({
+        ...text('n=2 timeout=true\n', { extra: ['Connection: close'] }),
+        notBefore: 100,
+        within: 1000,
+      }),
+      closes(),
+    ],
+  },
+  {
+    id: 'SRV-37b',
+    title: 'a read deadline set by the handler extends body reading beyond ReadTimeout',
+    priority: 'important',
+    flags: ['--read-timeout', '300ms'],
+    steps: [
+      send(postHead('/x/read-deadline/1500', 5)),
+      wait(500),
+      send('abcde'),
+      expect(text('n=5 timeout=false\n')),
       stays(),
     ],
   },

@@ -1,4 +1,4 @@
-// SRV: protocol version and the Connection header (SRV-10..18).
+// SRV: protocol version and the Connection header (SRV-10..19).
 
 import {
   area,
@@ -18,7 +18,7 @@ import {
 
 const keepAlive10 = 'Connection: keep-alive';
 
-/** Protocol versions and the Connection header (SRV-10..18). */
+/** Protocol versions and the Connection header (SRV-10..19). */
 export const versionCases = area('Protocol version and Connection header', [
   {
     id: 'SRV-10',
@@ -145,6 +145,36 @@ export const versionCases = area('Protocol version and Connection header', [
     ],
   },
   {
+    id: 'SRV-16',
+    title: 'a handler-set Connection: keep-alive is sent as is and the connection stays open',
+    priority: 'important',
+    steps: [
+      send(get('/x/conn-keep-alive')),
+      expect({
+        status: 'HTTP/1.1 200 OK',
+        headers: ['Connection: keep-alive', DATE, 'Content-Length: 2', TEXT],
+        ordered: true,
+        body: 'ok',
+      }),
+      stays(),
+    ],
+  },
+  {
+    id: 'SRV-16a',
+    title: "a handler-set Connection: keep-alive does not override the client's close",
+    priority: 'important',
+    steps: [
+      send(get('/x/conn-keep-alive', 'Connection: close')),
+      expect({
+        status: 'HTTP/1.1 200 OK',
+        headers: [DATE, 'Content-Length: 2', TEXT, 'Connection: close'],
+        ordered: true,
+        body: 'ok',
+      }),
+      closes(),
+    ],
+  },
+  {
     id: 'SRV-17',
     title: 'HTTP/1.2 is served as 1.x: HTTP/1.1 status line, Proto kept, keep-alive',
     priority: 'important',
@@ -186,5 +216,21 @@ export const versionCases = area('Protocol version and Connection header', [
       }),
       stays(),
     ],
+  },
+  {
+    id: 'SRV-19',
+    title: 'a second WriteHeader is ignored: the first status goes out',
+    priority: 'important',
+    steps: [
+      send(get('/x/write-header-twice')),
+      expect(text('first\n', { status: '202 Accepted' })),
+      stays(),
+    ],
+  },
+  {
+    id: 'SRV-19a',
+    title: 'WriteHeader with a code outside 100..999 aborts the handler: EOF with zero bytes',
+    priority: 'important',
+    steps: [send(get('/x/write-header-invalid') + get('/hello')), closes()],
   },
 ]);

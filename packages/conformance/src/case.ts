@@ -111,7 +111,7 @@ export type ConnStateName = 'new' | 'active' | 'idle' | 'hijacked' | 'closed';
 
 /** Send a signal to the server process (the case then gets a server of its own). */
 export interface SignalStep {
-  readonly signal: 'SIGTERM' | 'SIGINT';
+  readonly signal: 'SIGTERM' | 'SIGINT' | 'SIGUSR2';
 }
 
 /** The server process exits with this code within `within` ms (default 6000). */

@@ -80,6 +80,7 @@ export class ConnReader implements Reader {
 
   async #backgroundWatch(watch: ReadableWait): Promise<void> {
     const state = await watch.promise;
+    if (this.#watch !== watch) return; // cancelled by abortPendingRead, which reset the state
     if (state === 'eof' || state === 'error' || state === 'closed') this.#handleReadError(null);
     this.#inRead = false;
     this.#bg = null;
@@ -109,8 +110,11 @@ export class ConnReader implements Reader {
   async abortPendingRead(): Promise<void> {
     if (!this.#inRead || this.#bg === null) return;
     if (this.#watch !== null) {
+      // Cancelling a watch consumes nothing and settles by itself: no need to wait for it.
       this.#watch.cancel();
-      await this.#bg;
+      this.#watch = null;
+      this.#bg = null;
+      this.#inRead = false;
       return;
     }
     this.#aborted = true;

@@ -237,19 +237,7 @@ export class ServerConn implements ConnReaderOwner {
       const w = new Response(this, req);
       // The request's signal (Go's request context) is made on first use: most handlers never
       // look at it, and an AbortController per request is a measurable cost.
-      Object.defineProperty(req, 'signal', {
-        get: () => w.signal,
-        set: (v: AbortSignal) => {
-          Object.defineProperty(req, 'signal', {
-            value: v,
-            writable: true,
-            enumerable: true,
-            configurable: true,
-          });
-        },
-        enumerable: true,
-        configurable: true,
-      });
+      req.setLazySignal(() => w.signal);
       if (isH2Upgrade) w.closeAfterReply = true;
       return w;
     } finally {

@@ -13,6 +13,7 @@ import {
   detectContentType,
   ErrBodyReadAfterClose,
   Header,
+  NoBody,
   type Request,
   statusText,
   TrailerPrefix,
@@ -363,17 +364,31 @@ export class Response implements ResponseWriter {
   async finishRequest(): Promise<void> {
     // Writes the handler started but did not await belong to it: let them land first, so the
     // framing decision sees the handler's whole output, as Go's synchronous writes would.
-    await this.settle();
+    if (this.#tail !== null) await this.settle();
     this.handlerDone = true;
     if (!this.wroteHeader) this.writeHeader(200);
-    try {
-      await this.w.flush();
-    } catch {
-      // noted in conn.werr by the connection's writer
+    const cw = this.cw;
+    if (!cw.wroteHeader) {
+      // Fast path (the common small response): what Go does through w.Flush → chunkWriter →
+      // conn.bufw, without the async hops — decide the header on the buffered bytes and copy
+      // them into the connection's buffer directly.
+      const p = this.w.take();
+      try {
+        await cw.writeHeader(p);
+        if (p.length > 0) await cw.write(p);
+      } catch {
+        // noted in conn.werr by the connection's writer
+      }
+    } else {
+      try {
+        await this.w.flush();
+      } catch {
+        // noted in conn.werr by the connection's writer
+      }
     }
     this.conn.putResponseBuffer(this.w);
     try {
-      await this.cw.close();
+      await cw.close();
     } catch {
       // likewise
     }
@@ -384,10 +399,12 @@ export class Response implements ResponseWriter {
     }
     await this.conn.r.abortPendingRead();
     // Close the body whatever happens next, so its reader can be reused (Go does the same).
-    try {
-      await this.reqBody.close();
-    } catch {
-      // a failed drain shows up in closedRequestBodyEarly / the body's state
+    if (this.reqBody !== NoBody) {
+      try {
+        await this.reqBody.close();
+      } catch {
+        // a failed drain shows up in closedRequestBodyEarly / the body's state
+      }
     }
   }
 

@@ -85,7 +85,20 @@ export class Request {
   /** Server: the request target exactly as sent. Must be empty in client requests. */
   requestURI = '';
   /** Cancellation for the request's lifetime (Go's `Context()`). */
-  signal: AbortSignal = background;
+  get signal(): AbortSignal {
+    if (this.#signal === undefined) {
+      const make = this.#makeSignal;
+      this.#makeSignal = undefined;
+      this.#signal = make !== undefined ? make() : background;
+    }
+    return this.#signal;
+  }
+  set signal(v: AbortSignal) {
+    this.#signal = v;
+    this.#makeSignal = undefined;
+  }
+  #signal: AbortSignal | undefined = undefined;
+  #makeSignal: (() => AbortSignal) | undefined = undefined;
   /** Server: the mux pattern that matched. */
   pattern = '';
   /** Client: the redirect response that caused this request, if any. */
@@ -123,7 +136,17 @@ export class Request {
   #copy(): Request {
     const r2 = Object.assign(new Request(), this);
     r2.#pathValues = this.#pathValues;
+    r2.signal = this.signal; // an accessor: Object.assign does not copy it
     return r2;
+  }
+
+  /**
+   * @internal For the server: the signal is made by `make` on first use (most handlers never
+   * look at it, and an AbortController per request is a measurable cost).
+   */
+  setLazySignal(make: () => AbortSignal): void {
+    this.#signal = undefined;
+    this.#makeSignal = make;
   }
 
   /** Go's `PathValue`: the value of a path wildcard set by the mux, or `''`. */

@@ -395,6 +395,17 @@ export class BufWriter implements Writer {
   available(): number {
     return this.#buf.length - this.#n;
   }
+  /**
+   * Hands over the buffered bytes without writing them: a view (valid until the next write)
+   * that the caller now owns the job of delivering; the buffer is empty afterwards. Not in Go;
+   * lets a caller that would only forward the bytes skip an async flush.
+   */
+  take(): Uint8Array {
+    const v = this.#buf.subarray(0, this.#n);
+    this.#n = 0;
+    return v;
+  }
+
   /** The sticky error, if a write to the underlying writer failed. */
   error(): unknown {
     return this.#err;
