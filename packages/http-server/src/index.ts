@@ -38,6 +38,7 @@ export {
   stripPrefix,
 } from './mux/helpers.js';
 export { type MuxMatch, ServeMux } from './mux/serve-mux.js';
+export { ResponseController, type ResponseWriterUnwrapper } from './response-controller.js';
 export {
   bufferBeforeChunkingSize,
   maxPostHandlerReadBytes,
@@ -51,3 +52,4 @@ export {
   type ServerOptions,
   shutdownPollIntervalMax,
 } from './server.js';
+export { ErrContextDeadlineExceeded, timeoutHandler } from './timeout-handler.js';

@@ -447,12 +447,12 @@ export class Response implements ResponseWriter {
   }
 
   /** ResponseController: sets the connection's read deadline (ms since epoch, 0 = none). */
-  setReadDeadline(deadline: number | Date): void {
-    this.conn.rwc.setReadDeadline(deadline);
+  setReadDeadline(deadline: number | Date): Error | null {
+    return this.conn.rwc.setReadDeadline(deadline);
   }
   /** ResponseController: sets the connection's write deadline (ms since epoch, 0 = none). */
-  setWriteDeadline(deadline: number | Date): void {
-    this.conn.rwc.setWriteDeadline(deadline);
+  setWriteDeadline(deadline: number | Date): Error | null {
+    return this.conn.rwc.setWriteDeadline(deadline);
   }
   /** ResponseController: lets the handler read the body while writing the response. */
   enableFullDuplex(): void {

@@ -613,6 +613,10 @@ export interface RequestTooLargeNotifier {
  * `n` bytes are read, and tells `w` (a server response) so it can close the connection.
  * Closing it closes `r`.
  */
-export function maxBytesReader(w: RequestTooLargeNotifier | undefined, r: Body, n: number): Body {
+export function maxBytesReader(
+  w: RequestTooLargeNotifier | object | undefined,
+  r: Body,
+  n: number,
+): Body {
   return new MaxBytesBody(w, r, Math.max(n, 0), (limit) => new MaxBytesError(limit));
 }
