@@ -3,6 +3,7 @@
 
 import { parseArgs } from 'node:util';
 import { benchBufio } from './bufio-read.js';
+import { benchClients } from './client-bench.js';
 import { benchNetRead } from './net-read.js';
 import { benchServers, type ServerBenchRow } from './server-bench.js';
 
@@ -13,7 +14,7 @@ interface Args {
   rounds: number | undefined;
 }
 
-const benchmarks = ['net-read', 'bufio-read', 'server'] as const;
+const benchmarks = ['net-read', 'bufio-read', 'server', 'client'] as const;
 type BenchName = (typeof benchmarks)[number];
 
 function parse(argv: string[]): Args {
@@ -78,6 +79,30 @@ async function main(): Promise<void> {
         const read = res[1]!;
         console.log(
           `ratio Conn.read / raw: ${read.ratio.toFixed(2)} throughput, ${read.cpuRatio.toFixed(2)} CPU efficiency (goal >= 0.80)\n`,
+        );
+      }
+    } else if (name === 'client') {
+      const rows = await benchClients(20_000, 50);
+      out[name] = rows;
+      if (!args.json) {
+        console.log(
+          'client: 20000 GET /hello against the Go reference server (sequential; 50 at a time)',
+        );
+        console.log(
+          table([
+            ['client', 'mode', 'req/s', 's', 'TCP conns'],
+            ...rows.map((r) => [
+              r.client,
+              r.mode,
+              r.rps.toFixed(0),
+              r.seconds.toFixed(2),
+              String(r.connections),
+            ]),
+          ]),
+        );
+        const get = (c: string, m: string) => rows.find((r) => r.client === c && r.mode === m)!;
+        console.log(
+          `ka / undici Pool at 50 concurrent: ${(get('ka Client', 'concurrent').rps / get('undici Pool', 'concurrent').rps).toFixed(2)} (goal >= 1); ka / http.Agent sequential: ${(get('ka Client', 'sequential').rps / get('node http.Agent', 'sequential').rps).toFixed(2)} (goal >= 1)\n`,
         );
       }
     } else if (name === 'server') {
