@@ -86,9 +86,17 @@ export class ServerConn implements ConnReaderOwner {
   lastMethod = '';
   readonly #ac = new AbortController();
 
-  constructor(server: Server, rwc: Conn) {
+  readonly #parent: AbortSignal | undefined;
+
+  constructor(server: Server, rwc: Conn, parent?: AbortSignal) {
     this.server = server;
     this.rwc = rwc;
+    // The conn's signal follows the base/conn signal from the server's hooks.
+    if (parent !== undefined && parent.aborted) this.#ac.abort(parent.reason);
+    else if (parent !== undefined) {
+      this.#parent = parent;
+      parent.addEventListener('abort', this.#onParentAbort, { once: true });
+    }
     this.r = new ConnReader(rwc, this);
     this.bufr = new BufReader(this.r, 4096);
     // Go: checkConnErrorWriter — remember the first write error and cancel the request.
@@ -112,6 +120,10 @@ export class ServerConn implements ConnReaderOwner {
   get signal(): AbortSignal {
     return this.#ac.signal;
   }
+
+  readonly #onParentAbort = (): void => {
+    if (!this.#ac.signal.aborted) this.#ac.abort(this.#parent?.reason);
+  };
 
   onReadError(err: unknown): void {
     if (!this.#ac.signal.aborted) this.#ac.abort(err ?? EOF);
@@ -354,6 +366,7 @@ export class ServerConn implements ConnReaderOwner {
         await this.close();
         this.setState(ConnState.StateClosed, true);
       }
+      this.#parent?.removeEventListener('abort', this.#onParentAbort);
     }
   }
 

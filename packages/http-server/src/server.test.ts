@@ -323,3 +323,92 @@ describe('Server: ConnState, timeouts, shutdown', () => {
     await expect(srv.serve(await listen('tcp', '127.0.0.1:0'))).rejects.toBe(ErrServerClosed);
   });
 });
+
+describe('Server: base and connection signals', () => {
+  it('NET-16 baseSignal roots every conn: aborting it aborts the in-flight request signal', async () => {
+    const base = new AbortController();
+    const seen: unknown[] = [];
+    let connHookCalls = 0;
+    ts = await startServer({
+      baseSignal: () => base.signal,
+      connSignal: (b, conn) => {
+        connHookCalls++;
+        expect(b).toBe(base.signal);
+        expect(conn.remoteAddr().toString()).toMatch(/^127\.0\.0\.1:\d+$/);
+        return b;
+      },
+      handler: async (w, r) => {
+        await new Promise<void>((resolve) => {
+          if (r.signal.aborted) resolve();
+          r.signal.addEventListener('abort', () => resolve(), { once: true });
+        });
+        seen.push(r.signal.reason);
+        await w.write('aborted');
+      },
+    });
+    const c = await client();
+    c.send(get('/'));
+    await RawClient.sleep(50);
+    base.abort(new Error('base gone'));
+    await c.waitFor((t) => t.endsWith('aborted'));
+    expect(connHookCalls).toBe(1);
+    expect((seen[0] as Error).message).toBe('base gone');
+  });
+
+  it('NET-16 a connSignal hook that returns nothing makes serve reject (Go panics)', async () => {
+    const srv = new Server({
+      handler: () => {},
+      errorLog: () => {},
+      connSignal: () => undefined as unknown as AbortSignal,
+    });
+    const ln = await listen('tcp', '127.0.0.1:0');
+    const serving = srv.serve(ln).catch((e: unknown) => e);
+    const c = await RawClient.connect(Number(ln.addr().toString().split(':').pop()));
+    clients.push(c);
+    const err = (await serving) as Error;
+    expect(err.message).toBe('ConnContext returned nil');
+    await srv.close();
+  });
+
+  it('NET-17 RemoteAddr is the client ip:port, set for the handler', async () => {
+    let addr = '';
+    ts = await startServer({
+      handler: async (w, r) => {
+        addr = r.remoteAddr;
+        await w.write('ok');
+      },
+    });
+    const c = await client();
+    c.send(get('/'));
+    await c.waitFor((t) => t.endsWith('ok'));
+    expect(addr).toBe(`127.0.0.1:${c.sock.localPort}`);
+  });
+});
+
+describe('Server: TLS', () => {
+  it('keep-alive works the same inside TLS: two requests, one TLS connection', async () => {
+    const { testCert, testKey } = await import('./internal/testcert.js');
+    const tlsMod = await import('node:tls');
+    const srv = new Server({ handler: (w, r) => w.write(`tls ${r.url.path}`), errorLog: () => {} });
+    const ln = await listen('tcp', '127.0.0.1:0', { tls: { cert: testCert, key: testKey } });
+    const port = Number(ln.addr().toString().split(':').pop());
+    const serving = srv.serve(ln).catch((e: unknown) => e);
+    const sock = tlsMod.connect({ port, host: '127.0.0.1', ca: testCert, servername: 'localhost' });
+    let got = '';
+    sock.on('data', (d: Buffer) => (got += d.toString('latin1')));
+    await new Promise<void>((resolve, reject) => {
+      sock.once('secureConnect', () => resolve());
+      sock.once('error', reject);
+    });
+    sock.write(get('/a'));
+    for (let i = 0; i < 100 && !got.endsWith('tls /a'); i++) await RawClient.sleep(10);
+    sock.write(get('/b'));
+    for (let i = 0; i < 100 && !got.endsWith('tls /b'); i++) await RawClient.sleep(10);
+    expect(got.replace(/Date: [^\r]+/g, 'Date: <date>')).toBe(
+      `${ok('tls /a').replace('HTTP/1.1 200 OK', 'HTTP/1.1 200 OK')}${ok('tls /b')}`,
+    );
+    sock.destroy();
+    await srv.close();
+    expect(is(await serving, ErrServerClosed)).toBe(true);
+  });
+});

@@ -1,4 +1,6 @@
 // Go: http.Server — Serve's accept loop, the connection registry, Shutdown and Close.
+
+import type { TlsOptions } from 'node:tls';
 import type { Request } from '@ka/http';
 import { is } from '@ka/io';
 import { type Conn, type ListenConfig, type Listener, listen, serveListener } from '@ka/net';
@@ -37,7 +39,20 @@ export interface ServerOptions {
   disableGeneralOptionsHandler?: boolean;
   /** Listener options for {@link Server.listenAndServe}. */
   listenConfig?: ListenConfig;
+  /**
+   * Go's `BaseContext`: the root signal of every connection accepted on `l`; aborting it
+   * aborts the signals of all their requests. Must return a signal (Go panics on nil).
+   */
+  baseSignal?: (l: Listener) => AbortSignal;
+  /**
+   * Go's `ConnContext`: derives the signal of one connection from the base signal. Must
+   * return a signal.
+   */
+  connSignal?: (base: AbortSignal, conn: Conn) => AbortSignal;
 }
+
+// The `context.Background()` of connections when no baseSignal is given: never aborts.
+const background: AbortSignal = new AbortController().signal;
 
 /**
  * Go's `http.Server`: HTTP/1.1 with Go's keep-alive rules, timeouts, graceful shutdown and
@@ -71,6 +86,8 @@ export class Server {
   errorLog: (message: string) => void;
   disableGeneralOptionsHandler: boolean;
   listenConfig: ListenConfig | undefined;
+  baseSignal: ((l: Listener) => AbortSignal) | undefined;
+  connSignal: ((base: AbortSignal, conn: Conn) => AbortSignal) | undefined;
 
   #inShutdown = false;
   #disableKeepAlives = false;
@@ -92,6 +109,8 @@ export class Server {
     this.errorLog = options.errorLog ?? ((m) => console.error(m));
     this.disableGeneralOptionsHandler = options.disableGeneralOptionsHandler ?? false;
     this.listenConfig = options.listenConfig;
+    this.baseSignal = options.baseSignal;
+    this.connSignal = options.connSignal;
   }
 
   /** Logs through `errorLog` (Go's `logf`). */
@@ -173,11 +192,27 @@ export class Server {
       throw ErrServerClosed;
     }
     let tracked: Listener | null = null;
+    // Go: BaseContext is asked once per Serve, ConnContext once per accepted conn; a missing
+    // value is a programming error there (a panic) and makes serve reject here.
+    const base = this.baseSignal !== undefined ? this.baseSignal(l) : background;
+    if (!(base instanceof AbortSignal)) throw new TypeError('BaseContext returned a nil context');
+    let hookErr: unknown;
     try {
       return await serveListener(
         l,
         (rwc) => {
-          const c = new ServerConn(this, rwc);
+          let parent = base;
+          if (this.connSignal !== undefined) {
+            const s = this.connSignal(base, rwc);
+            if (!(s instanceof AbortSignal)) {
+              hookErr = new TypeError('ConnContext returned nil');
+              void rwc.close().catch(() => {});
+              void tracked?.close().catch(() => {});
+              return;
+            }
+            parent = s;
+          }
+          const c = new ServerConn(this, rwc, parent);
           c.setState(ConnState.StateNew, true); // before serve can return
           void c.serve();
         },
@@ -193,6 +228,7 @@ export class Server {
         },
       );
     } catch (err) {
+      if (hookErr !== undefined) throw hookErr;
       if (this.#inShutdown) throw ErrServerClosed;
       throw err;
     } finally {
@@ -209,6 +245,23 @@ export class Server {
     let addr = this.addr;
     if (addr === '') addr = ':http';
     const ln = await listen('tcp', addr, this.listenConfig);
+    return this.serve(ln);
+  }
+
+  /**
+   * Go's `ListenAndServeTLS`: like {@link Server.listenAndServe} (default `:443`) over TLS
+   * with `tls` (`cert`, `key`, … for `node:tls`). Keep-alive works the same inside TLS. To
+   * serve TLS on a listener of your own, make it with `listen('tcp', addr, { tls })` and pass
+   * it to {@link Server.serve}.
+   */
+  async listenAndServeTls(tls: TlsOptions): Promise<never> {
+    if (this.#inShutdown) throw ErrServerClosed;
+    const addr = this.addr === '' ? ':https' : this.addr;
+    const ln = await listen('tcp', addr, {
+      ...this.listenConfig,
+      tls,
+      onTlsError: (err) => this.logf(`http: TLS handshake error: ${err.message}`),
+    });
     return this.serve(ln);
   }
 

@@ -11,6 +11,7 @@
 // same FIFO, as Go's Accept would return them.
 
 import { createServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer, type TlsOptions } from 'node:tls';
 import { type Addr, splitHostZone, TCPAddr, UnixAddr } from './addr.js';
 import {
   type Conn,
@@ -52,6 +53,14 @@ export interface ListenConfig {
   backlog?: number;
   /** Connections accepted by Node but not yet by `accept()` before new ones are dropped (default 512). */
   maxPendingAccepts?: number;
+  /**
+   * Serve TLS (Go's `tls.NewListener`): options for `node:tls` (`cert`, `key`, `ca`, …).
+   * `accept()` then yields conns whose TLS handshake has completed; a failed handshake is
+   * dropped and reported through `onTlsError`.
+   */
+  tls?: TlsOptions;
+  /** Called with each failed TLS handshake (default: ignored). */
+  onTlsError?: (err: Error) => void;
 }
 
 /** Default bound of the not-yet-accepted connection FIFO. */
@@ -88,7 +97,14 @@ export async function listen(
   const host = resolved.hosts[0]!;
   const port = resolved.port;
   const [ip, zone] = splitHostZone(host);
-  const server = createServer({ pauseOnConnect: true, allowHalfOpen: true, noDelay: true });
+  const server =
+    config.tls !== undefined
+      ? createTlsServer({ ...config.tls, allowHalfOpen: true, noDelay: true })
+      : createServer({ pauseOnConnect: true, allowHalfOpen: true, noDelay: true });
+  if (config.tls !== undefined) {
+    const report = config.onTlsError;
+    server.on('tlsClientError', (err: Error) => report?.(err));
+  }
   const options: Parameters<Server['listen']>[0] = {
     port,
     exclusive: true,
@@ -180,7 +196,8 @@ class SocketListener implements Listener<TCPConn | UnixConn> {
     this.#addr = addr;
     this.#wrap = wrap;
     this.#maxPending = config.maxPendingAccepts ?? DefaultMaxPendingAccepts;
-    server.on('connection', this.#onConnection);
+    // A TLS server hands over sockets once their handshake is done.
+    server.on(config.tls !== undefined ? 'secureConnection' : 'connection', this.#onConnection);
     server.on('error', this.#onError);
   }
 
@@ -189,6 +206,8 @@ class SocketListener implements Listener<TCPConn | UnixConn> {
       socket.destroy();
       return;
     }
+    // TLS sockets arrive flowing; hold their data until a conn reads it.
+    socket.pause();
     const w = this.#waiters.shift();
     if (w !== undefined) {
       w.resolve(this.#wrap(socket));
