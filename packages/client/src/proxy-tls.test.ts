@@ -9,7 +9,7 @@ import { ConnectMethod } from './connect-method.js';
 import { proxyFuncFromConfig, proxyURL } from './proxy.js';
 import { getText, rejection } from './testutil/helpers.js';
 import { okResponse, ScriptedServer } from './testutil/scripted-server.js';
-import { testCert, testKey } from './testutil/testcert.js';
+import { testCert, testKey } from '../../../test/testcert.js';
 import { Transport } from './transport.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];

@@ -387,7 +387,7 @@ describe('Server: base and connection signals', () => {
 
 describe('Server: TLS', () => {
   it('keep-alive works the same inside TLS: two requests, one TLS connection', async () => {
-    const { testCert, testKey } = await import('./internal/testcert.js');
+    const { testCert, testKey } = await import('../../../test/testcert.js');
     const tlsMod = await import('node:tls');
     const srv = new Server({ handler: (w, r) => w.write(`tls ${r.url.path}`), errorLog: () => {} });
     const ln = await listen('tcp', '127.0.0.1:0', { tls: { cert: testCert, key: testKey } });

@@ -1,3 +1,5 @@
+// Shared by the tests of @ka/client and @ka/http-server; lives outside the packages so it
+// is never built into, or shipped with, a library.
 // Test-only self-signed certificate (like Go's internal/testcert): CN example.com, SANs
 // example.com, localhost, 127.0.0.1, ::1; valid until 2126. Never use outside tests.
 export const testCert = `-----BEGIN CERTIFICATE-----
