@@ -4,12 +4,12 @@ import * as https from 'node:https';
 import * as net from 'node:net';
 import { newRequest, parseURL } from '@ka/http';
 import { afterEach, describe, expect, test } from 'vitest';
+import { testCert, testKey } from '../../../test/testcert.js';
 import { Client } from './client.js';
 import { ConnectMethod } from './connect-method.js';
 import { proxyFuncFromConfig, proxyURL } from './proxy.js';
 import { getText, rejection } from './testutil/helpers.js';
 import { okResponse, ScriptedServer } from './testutil/scripted-server.js';
-import { testCert, testKey } from '../../../test/testcert.js';
 import { Transport } from './transport.js';
 
 const cleanups: (() => Promise<void> | void)[] = [];

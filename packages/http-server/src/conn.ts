@@ -92,10 +92,12 @@ export class ServerConn implements ConnReaderOwner {
     this.server = server;
     this.rwc = rwc;
     // The conn's signal follows the base/conn signal from the server's hooks.
-    if (parent !== undefined && parent.aborted) this.#ac.abort(parent.reason);
-    else if (parent !== undefined) {
-      this.#parent = parent;
-      parent.addEventListener('abort', this.#onParentAbort, { once: true });
+    if (parent !== undefined) {
+      if (parent.aborted) this.#ac.abort(parent.reason);
+      else {
+        this.#parent = parent;
+        parent.addEventListener('abort', this.#onParentAbort, { once: true });
+      }
     }
     this.r = new ConnReader(rwc, this);
     this.bufr = new BufReader(this.r, 4096);
