@@ -2,18 +2,21 @@
 // for catalog entries no route of the contract can show — a misdeclared length, handler-set
 // framing headers, deadlines, body limits, an upgrade, more mux patterns. Same handlers as
 // addExtras in packages/conformance/go-reference/main.go.
-import { MaxBytesError, maxBytesReader, type Request } from '@ka/http';
+import { Header, MaxBytesError, maxBytesReader, type Request } from '@ka/http';
 import {
   allowQuerySemicolons,
+  ErrNotSupported,
   error as httpError,
   maxBytesHandler,
   type Response,
+  ResponseController,
   type ResponseWriter,
   type ServeMux,
   stripPrefix,
   TrailerPrefix,
+  timeoutHandler,
 } from '@ka/http-server';
-import { isTimeout } from '@ka/io';
+import { is, isTimeout } from '@ka/io';
 import type { Conn } from '@ka/net';
 
 const invalidParam = 'invalid parameter';
@@ -91,7 +94,62 @@ export class UpgradedConns {
 }
 
 /** Registers the /x/ routes on `mux`. */
+// SRV-93: a wrapper that hides the writer's optional methods; only unwrap() reaches them.
+class UnwrapWriter implements ResponseWriter {
+  constructor(private readonly inner: ResponseWriter) {}
+  header() {
+    return this.inner.header();
+  }
+  writeHeader(code: number) {
+    this.inner.writeHeader(code);
+  }
+  write(p: Uint8Array | string) {
+    return this.inner.write(p);
+  }
+  unwrap(): ResponseWriter {
+    return this.inner;
+  }
+}
+
+// A writer with no optional methods and nothing to unwrap.
+const bareWriter: ResponseWriter = {
+  header: () => new Header(),
+  writeHeader: () => {},
+  write: async (p) => p.length,
+};
+
 export function addExtras(mux: ServeMux, upgraded: UpgradedConns): void {
+  // SRV-93: ResponseController finds flush through unwrap(); a bare writer has none.
+  mux.handleFunc('GET /x/rc-unwrap', async (w) => {
+    const ww = new UnwrapWriter(w);
+    await ww.write('part1\n');
+    const err = await new ResponseController(ww).flush().then(
+      () => null,
+      (e: unknown) => e,
+    );
+    await ww.write(`flush err=${err === null ? '<nil>' : String(err)}\n`);
+    const bare = await new ResponseController(bareWriter).flush().then(
+      () => null,
+      (e: unknown) => e,
+    );
+    await ww.write(`bare notsupported=${is(bare, ErrNotSupported)}\n`);
+  });
+
+  // SRV-38: timeoutHandler (100 ms, default message) around a sleep of {ms}.
+  mux.handle(
+    'GET /x/timeout-handler/{ms}',
+    timeoutHandler(
+      async (w, r) => {
+        const ms = pathInt(r, 'ms', 0, 60_000);
+        if (ms === null) return httpError(w, invalidParam, 400);
+        await sleepX(ms, r.signal);
+        await w.write('slept\n').catch(() => 0);
+      },
+      100,
+      '',
+    ),
+  );
+
   // SRV-05: declares 10 bytes, writes 5.
   mux.handleFunc('GET /x/short-cl', async (w) => {
     w.header().set('Content-Length', '10');
@@ -311,5 +369,18 @@ export function addExtras(mux: ServeMux, upgraded: UpgradedConns): void {
   });
   mux.handleFunc('example.com/x/host', async (w) => {
     await w.write('example.com\n');
+  });
+}
+
+function sleepX(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve();
+    const done = () => {
+      clearTimeout(t);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    const t = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
   });
 }

@@ -1,6 +1,6 @@
 // SRV: hijack, panics and request-context cancellation (SRV-91..97).
 
-import { area, closes, expect, expectRaw, get, halfClose, send, text } from './helpers.js';
+import { area, closes, expect, expectRaw, get, halfClose, send, stays, text } from './helpers.js';
 
 const HIJACKED = 'HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nhijacked\n';
 
@@ -30,6 +30,44 @@ export const hijackPanicCases = area('Hijack, ResponseController, panics', [
         'HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nwrite: http: connection has been hijacked\nhijack: http: connection has been hijacked\n',
       ),
       closes(),
+    ],
+  },
+  {
+    id: 'SRV-93',
+    title:
+      'ResponseController finds Flush through an Unwrap chain; a bare writer gives ErrNotSupported',
+    priority: 'important',
+    note: 'The handler wraps its writer in one that only unwraps, flushes through the controller (so the body is chunked), and reports a bare writer\'s error.',
+    steps: [
+      send(get('/x/rc-unwrap')),
+      expectRaw(
+        'HTTP/1.1 200 OK\r\nDate: <date>\r\nContent-Type: text/plain; charset=utf-8\r\nTransfer-Encoding: chunked\r\n\r\n6\r\npart1\n\r\n27\r\nflush err=<nil>\nbare notsupported=true\n\r\n0\r\n\r\n',
+      ),
+      stays(),
+    ],
+  },
+  {
+    id: 'SRV-38',
+    title: 'TimeoutHandler: a handler past the limit gets 503 with the default page; conn stays',
+    priority: 'extended',
+    steps: [
+      send(get('/x/timeout-handler/300')),
+      expectRaw(
+        'HTTP/1.1 503 Service Unavailable\r\nDate: <date>\r\nContent-Length: 77\r\nContent-Type: text/html; charset=utf-8\r\n\r\n<html><head><title>Timeout</title></head><body><h1>Timeout</h1></body></html>',
+      ),
+      stays(),
+    ],
+  },
+  {
+    id: 'SRV-38a',
+    title: 'TimeoutHandler: a handler within the limit answers normally',
+    priority: 'extended',
+    steps: [
+      send(get('/x/timeout-handler/10')),
+      expectRaw(
+        'HTTP/1.1 200 OK\r\nDate: <date>\r\nContent-Length: 6\r\nContent-Type: text/plain; charset=utf-8\r\n\r\nslept\n',
+      ),
+      stays(),
     ],
   },
   {

@@ -315,7 +315,45 @@ func gzipOf(s string) []byte {
 // addExtras registers the /x/ routes: handlers for catalog entries that no route of the
 // contract can show (a misdeclared length, handler-set framing headers, deadlines, body
 // limits, an upgrade, more mux patterns). Each is listed in ../README.md.
+// unwrapWriter hides every optional method of the writer it wraps; only Unwrap leads to them.
+type unwrapWriter struct{ http.ResponseWriter }
+
+func (u *unwrapWriter) Unwrap() http.ResponseWriter { return u.ResponseWriter }
+
+// bareWriter is a ResponseWriter with no optional methods and nothing to unwrap.
+type bareWriter struct{}
+
+func (bareWriter) Header() http.Header         { return http.Header{} }
+func (bareWriter) Write(p []byte) (int, error) { return len(p), nil }
+func (bareWriter) WriteHeader(int)             {}
+
 func addExtras(mux *http.ServeMux, upgraded *upgradedConns) {
+	// SRV-93: ResponseController finds Flush through Unwrap; a bare writer has none.
+	mux.HandleFunc("GET /x/rc-unwrap", func(w http.ResponseWriter, r *http.Request) {
+		ww := &unwrapWriter{w}
+		io.WriteString(ww, "part1\n")
+		err := http.NewResponseController(ww).Flush()
+		fmt.Fprintf(ww, "flush err=%v\n", err)
+		err = http.NewResponseController(bareWriter{}).Flush()
+		fmt.Fprintf(ww, "bare notsupported=%v\n", errors.Is(err, http.ErrNotSupported))
+	})
+
+	// SRV-38: TimeoutHandler (100 ms, default message) around a sleep of {ms}.
+	mux.Handle("GET /x/timeout-handler/{ms}", http.TimeoutHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ms, ok := pathInt(r, "ms", 0, maxSleepMs)
+		if !ok {
+			http.Error(w, invalidParam, http.StatusBadRequest)
+			return
+		}
+		t := time.NewTimer(time.Duration(ms) * time.Millisecond)
+		defer t.Stop()
+		select {
+		case <-t.C:
+		case <-r.Context().Done():
+		}
+		io.WriteString(w, "slept\n")
+	}), 100*time.Millisecond, ""))
+
 	// SRV-05: declares 10 bytes, writes 5.
 	mux.HandleFunc("GET /x/short-cl", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Length", "10")
