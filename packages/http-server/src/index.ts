@@ -19,6 +19,28 @@ export {
   ErrWriteAfterFinish,
 } from './errors.js';
 export {
+  BytesReadSeeker,
+  type Content,
+  Dir,
+  type DirEntry,
+  dir,
+  ErrNotExist,
+  ErrPermission,
+  type File,
+  FileHandleReadSeeker,
+  type FileInfo,
+  type FileSystem,
+  fileServer,
+  type ModTime,
+  type ReadSeeker,
+  SeekCurrent,
+  SeekEnd,
+  SeekStart,
+  serveContent,
+  serveFile,
+  typeByExtension,
+} from './fs/index.js';
+export {
   type Handler,
   type HandlerFunc,
   type HandlerLike,
