@@ -37,7 +37,7 @@ export const hijackPanicCases = area('Hijack, ResponseController, panics', [
     title:
       'ResponseController finds Flush through an Unwrap chain; a bare writer gives ErrNotSupported',
     priority: 'important',
-    note: 'The handler wraps its writer in one that only unwraps, flushes through the controller (so the body is chunked), and reports a bare writer\'s error.',
+    note: "The handler wraps its writer in one that only unwraps, flushes through the controller (so the body is chunked), and reports a bare writer's error.",
     steps: [
       send(get('/x/rc-unwrap')),
       expectRaw(
