@@ -255,6 +255,7 @@ describe('errors and misc', () => {
     expect(urlErrorOp('GET')).toBe('Get');
     expect(urlErrorOp('DELETE')).toBe('Delete');
     expect(urlErrorOp('post')).toBe('post');
+    expect(urlErrorOp('GET\r\nX')).toBe('GET\r\nX'); // CLI-29: non-printable bytes: kept as is
     expect(stripPassword(parseURL('http://user:secret@h/'))).toBe('http://user:***@h/');
     expect(stripPassword(parseURL('http://user@h/'))).toBe('http://user@h/');
     const c = client();

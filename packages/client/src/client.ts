@@ -79,7 +79,11 @@ export class ClientError extends URLError {
 /** The `op` of a request's URL error: the method with only its first letter upper case. */
 export function urlErrorOp(method: string): string {
   if (method === '') return 'Get';
-  for (let i = 0; i < method.length; i++) if (method.charCodeAt(i) >= 0x80) return method;
+  // Go: ascii.ToLower refuses anything but printable ASCII; then the method stays as it is.
+  for (let i = 0; i < method.length; i++) {
+    const c = method.charCodeAt(i);
+    if (c < 0x20 || c > 0x7e) return method;
+  }
   return method[0] + method.slice(1).toLowerCase();
 }
 

@@ -8,6 +8,7 @@ import { parseArgs } from 'node:util';
 import { allCases } from '../cases/index.js';
 import type { Case } from './case.js';
 import { knownDivergences, loadDivergences } from './divergences.js';
+import { killAllGoDrivers } from './go-client-driver.js';
 import { buildGoReference, GoNotFoundError } from './go-reference.js';
 import {
   formatComparison,
@@ -41,6 +42,9 @@ REFERENCE_APP.md (started as: <command> --addr 127.0.0.1:0 [case flags]).
   --json                 print results as JSON instead of lines
   --report PATH          write a report: PATH.md (Markdown) or PATH.html
   --list                 list the cases and exit
+  --client               run the client half instead: every CLI scenario with Go's client and
+                         with @ka/client against scripted peers (honors --filter, --strict,
+                         --divergences, --json, --report, --list; --concurrency N, default 3)
   --help                 this text
 
 Exit status: 0 when no case FAILs or ERRORs (accepted divergences are fine), 1 otherwise,
@@ -58,6 +62,20 @@ async function main(argv: string[]): Promise<number> {
   if (v.help === true) {
     process.stdout.write(`${USAGE}\n`);
     return 0;
+  }
+  if (v.client === true) {
+    if (v.server !== undefined || v.compare === true || v.reference !== undefined) {
+      process.stderr.write(
+        '--client runs @ka/client against Go: --server/--compare do not apply\n',
+      );
+      return 2;
+    }
+    const { clientMain } = await import('./client-cli.js');
+    return clientMain(v);
+  }
+  if (v.concurrency !== undefined) {
+    process.stderr.write('--concurrency applies to --client only\n');
+    return 2;
   }
   const cases: Case[] = filterCases(allCases, v.filter ?? []);
   if (v.list === true) {
@@ -168,6 +186,8 @@ function parse(argv: string[]) {
       json: { type: 'boolean' },
       report: { type: 'string' },
       list: { type: 'boolean' },
+      client: { type: 'boolean' },
+      concurrency: { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
@@ -183,6 +203,7 @@ process.stdout.on('error', (err: NodeJS.ErrnoException) => {
 for (const sig of ['SIGINT', 'SIGTERM'] as const) {
   process.once(sig, () => {
     killAllServers();
+    killAllGoDrivers();
     process.exit(130);
   });
 }

@@ -109,18 +109,52 @@ export async function findGo(
 export async function buildGoReference(
   opts: { cacheDir?: string; go?: string } = {},
 ): Promise<GoReference> {
+  return buildGoProgram({
+    name: 'go-reference',
+    srcDir: goReferenceSourceDir(),
+    cacheDir: opts.cacheDir ?? defaultGoCacheDir(),
+    what: 'the Go reference',
+    ...(opts.go !== undefined ? { go: opts.go } : {}),
+  });
+}
+
+/** What {@link buildGoProgram} builds. */
+export interface GoProgramOptions {
+  /** Program name: module `ka/<name>`, binary `<name>-<stamp>`. */
+  readonly name: string;
+  /** Folder holding the program's `main.go` (and a `go.mod` for unknown Go versions). */
+  readonly srcDir: string;
+  /** Build folder (sources, binaries). */
+  readonly cacheDir: string;
+  /** GOCACHE (default `<cacheDir>/gocache`); programs may share one. */
+  readonly goCache?: string;
+  /** The go command (default `go`, from PATH). */
+  readonly go?: string;
+  /** What the program is, for messages (default `the ${name}`). */
+  readonly what?: string;
+}
+
+/**
+ * Builds (or reuses) a single-file, standard-library-only Go program the way the reference
+ * server is built: copied to `<cacheDir>/src` with a `go.mod` naming the running toolchain's
+ * version, binary cached under a hash of source and `go version`.
+ *
+ * @throws GoNotFoundError without a usable Go; Error with the compiler output if the build fails.
+ */
+export async function buildGoProgram(opts: GoProgramOptions): Promise<GoReference> {
   const go = opts.go ?? 'go';
-  const cacheDir = opts.cacheDir ?? defaultGoCacheDir();
+  const { name, cacheDir } = opts;
+  const what = opts.what ?? `the ${name}`;
   const { goVersionLine, goVersion } = await findGo(go);
   const vm = /^go1\.(\d+)/.exec(goVersion);
   if (vm !== null && Number(vm[1]) < MinGoMinor) {
-    throw new GoNotFoundError(`${goVersionLine}: the reference server needs Go ≥ 1.${MinGoMinor}`);
+    throw new GoNotFoundError(`${goVersionLine}: ${what} needs Go ≥ 1.${MinGoMinor}`);
   }
-  const srcDir = goReferenceSourceDir();
+  const srcDir = opts.srcDir;
   const mainGo = await readFile(join(srcDir, 'main.go'), 'utf8');
   const goMod =
     vm !== null
-      ? `module ka/go-reference\n\ngo 1.${vm[1]}\n`
+      ? `module ka/${name}\n\ngo 1.${vm[1]}\n`
       : await readFile(join(srcDir, 'go.mod'), 'utf8');
   const stamp = createHash('sha256')
     .update(goVersionLine)
@@ -131,7 +165,7 @@ export async function buildGoReference(
     .digest('hex')
     .slice(0, 16);
   const binDir = join(cacheDir, 'bin');
-  const binary = join(binDir, `go-reference-${stamp}`);
+  const binary = join(binDir, `${name}-${stamp}`);
   if (existsSync(binary)) return { binary, goVersionLine, goVersion, built: false };
 
   const buildDir = join(cacheDir, 'src');
@@ -145,7 +179,7 @@ export async function buildGoReference(
     GOFLAGS: '-mod=mod',
     GOPROXY: 'off',
     GOTOOLCHAIN: 'local',
-    GOCACHE: join(cacheDir, 'gocache'),
+    GOCACHE: opts.goCache ?? join(cacheDir, 'gocache'),
     GOPATH: join(cacheDir, 'gopath'),
     CGO_ENABLED: '0',
   };
@@ -154,12 +188,12 @@ export async function buildGoReference(
   } catch (err) {
     await rm(tmp, { force: true });
     const e = err as Error & { stderr?: string };
-    throw new Error(`building the Go reference failed: ${e.message}\n${e.stderr ?? ''}`);
+    throw new Error(`building ${what} failed: ${e.message}\n${e.stderr ?? ''}`);
   }
   await rename(tmp, binary);
   // binaries of older sources or toolchains are of no further use
   for (const f of await readdir(binDir)) {
-    if (f.startsWith('go-reference-') && join(binDir, f) !== binary && !f.includes('.tmp-')) {
+    if (f.startsWith(`${name}-`) && join(binDir, f) !== binary && !f.includes('.tmp-')) {
       await rm(join(binDir, f), { force: true });
     }
   }

@@ -45,10 +45,12 @@ export {
 } from './compare.js';
 export { knownDivergences, loadDivergences } from './divergences.js';
 export {
+  buildGoProgram,
   buildGoReference,
   defaultGoCacheDir,
   findGo,
   GoNotFoundError,
+  type GoProgramOptions,
   type GoReference,
   goReferenceSourceDir,
   MinGoMinor,

@@ -1,0 +1,3 @@
+module ka/go-client-driver
+
+go 1.23

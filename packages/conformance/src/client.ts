@@ -1,0 +1,82 @@
+// @ka/conformance/client: the client half — scenarios as data, scripted raw-TCP peers, the Go
+// driver (Go's http.Client, the oracle), the ka driver (@ka/client) and the runner that
+// compares them. Separate from the main entry so the server half needs no @ka package.
+
+export { clientDivergences } from './client-divergences.js';
+export {
+  describeKaError,
+  type KaDriverHooks,
+  type KaDriverRun,
+  runKaDriver,
+} from './client-driver.js';
+export {
+  type ConnSnapshot,
+  Peer,
+  PeerConn,
+  type PeerEntry,
+  type PeerRequest,
+  startPeers,
+} from './client-peer.js';
+export {
+  type ClientCaseResult,
+  type ClientSuiteOptions,
+  type ClientSuiteResult,
+  type ClientVerdict,
+  checkExpectations,
+  clientSuiteOk,
+  compareSides,
+  driverScenario,
+  errorClass,
+  filterScenarios,
+  formatClientResult,
+  formatClientSummary,
+  markdownClientReport,
+  normalizeSide,
+  normalizeText,
+  type PeerView,
+  runClientCase,
+  runClientSuite,
+  runSide,
+  type Side,
+  type SideResult,
+} from './client-runner.js';
+export {
+  type BodySpec,
+  type ClientScenario,
+  type ClientSpec,
+  type CompareSpec,
+  type ConnState,
+  DefaultScenarioTimeoutMs,
+  type DriverConn,
+  type DriverError,
+  type DriverOutcome,
+  type DriverRequest,
+  type DriverResult,
+  type DriverScenario,
+  type DriverStep,
+  type ExpectedOutcome,
+  type NormalizedOutcome,
+  okReply,
+  type PeerSpec,
+  type PeerStep,
+  type PlannedRequest,
+  type PlanStep,
+  type PortMap,
+  planRequests,
+  type ReadMode,
+  type RouteReply,
+  resolveRequestURL,
+  resolveTemplate,
+  type ScenarioExpectations,
+  scenarioPeers,
+  type TransportSpec,
+  validateClientScenarios,
+} from './client-scenario.js';
+export {
+  buildGoClientDriver,
+  defaultGoClientDriverCacheDir,
+  type GoDriverRun,
+  goClientDriverSourceDir,
+  killAllGoDrivers,
+  runGoDriver,
+} from './go-client-driver.js';
