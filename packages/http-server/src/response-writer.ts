@@ -29,7 +29,7 @@ import {
   type Reader,
   type Writer,
 } from '@ka/io';
-import type { ServerConn } from './conn.js';
+import type { Hijacked, ServerConn } from './conn.js';
 import {
   ErrBodyNotAllowed,
   ErrContentLength,
@@ -435,11 +435,7 @@ export class Response implements ResponseWriter {
    * it: no more timeouts, no response, no ConnState except `StateHijacked`. Bytes already read
    * past the request are in `reader` (read them before reading `conn`).
    */
-  async hijack(): Promise<{
-    conn: import('@ka/net').Conn;
-    reader: import('@ka/io').BufReader;
-    writer: BufWriter;
-  }> {
+  async hijack(): Promise<Hijacked> {
     if (this.handlerDone) throw new Error('net/http: Hijack called after ServeHTTP finished');
     this.disableWriteContinue();
     if (this.wroteHeader) await this.cw.flush();

@@ -2,7 +2,7 @@
 
 import type { TlsOptions } from 'node:tls';
 import type { Request } from '@ka/http';
-import { is } from '@ka/io';
+import { copyN, Discard, is } from '@ka/io';
 import { type Conn, type ListenConfig, type Listener, listen, serveListener } from '@ka/net';
 import { ServerConn } from './conn.js';
 import { ConnState } from './conn-state.js';
@@ -158,7 +158,6 @@ export class Server {
       // Go: globalOptionsHandler — Content-Length: 0, and drain a small body.
       w.header().set('Content-Length', '0');
       if (req.contentLength !== 0) {
-        const { copyN, Discard } = await import('@ka/io');
         await copyN(Discard, req.body, 4 << 10).catch(() => 0);
       }
       return;
