@@ -426,3 +426,20 @@ describe('waitReadable', () => {
     }
   });
 });
+
+describe('ref / unref', () => {
+  test('an unref-ed conn does not keep the process alive; ref brings it back', async () => {
+    const { ln, client: c, server: s } = await tcpPair();
+    const sockets = () =>
+      process.getActiveResourcesInfo().filter((k) => k === 'TCPSocketWrap').length;
+    try {
+      const before = sockets();
+      c.unref();
+      expect(sockets()).toBe(before - 1);
+      c.ref();
+      expect(sockets()).toBe(before);
+    } finally {
+      await Promise.allSettled([c.close(), s.close(), ln.close()]);
+    }
+  });
+});

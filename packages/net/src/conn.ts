@@ -252,6 +252,19 @@ export abstract class SocketConn implements Conn, CloseWriter, ChunkReader, Read
     });
   }
 
+  /**
+   * Lets the process exit while this connection is open (Node's `socket.unref()`); Go
+   * programs exit with idle pooled connections open, and so should ka's.
+   */
+  unref(): void {
+    this.socket.unref();
+  }
+
+  /** Undoes {@link SocketConn.unref}: the open connection keeps the process alive again. */
+  ref(): void {
+    this.socket.ref();
+  }
+
   /** See {@link ReadableWatcher.waitReadable}. Cheap: no error objects, no timers. */
   waitReadable(): ReadableWait {
     const now = this.#readableState();
