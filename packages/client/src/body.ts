@@ -179,22 +179,23 @@ export class GzipReader extends BodyBase {
   }
 
   // Go: gzip.Reader's header check — the first 10 bytes must be there and start with the
-  // gzip magic and the deflate method, else `unexpected EOF` / `gzip: invalid header`.
+  // gzip magic and the deflate method, else `unexpected EOF` / `gzip: invalid header`. Go reads
+  // them through a 4 KiB bufio.Reader, so a small body is read to its end right here (and its
+  // connection goes back to the pool even when the header turns out to be bad): so do we.
   async #readHeader(z: zlib.Gunzip, chunk: Uint8Array): Promise<boolean> {
-    const head = new Uint8Array(10);
+    const buf = chunk.subarray(0, 4096);
     let have = 0;
     while (have < 10) {
-      const n = await this.#body.read(chunk.subarray(0, 10 - have));
+      const n = await this.#body.read(buf.subarray(have));
       if (n === null) {
         if (have === 0) return false; // an empty body is a clean EOF
         throw ErrUnexpectedEOF;
       }
-      head.set(chunk.subarray(0, n), have);
       have += n;
     }
-    if (head[0] !== 0x1f || head[1] !== 0x8b || head[2] !== 8) throw ErrGzipHeader;
-    this.#fed = 10;
-    await this.#feed(z, head);
+    if (buf[0] !== 0x1f || buf[1] !== 0x8b || buf[2] !== 8) throw ErrGzipHeader;
+    this.#fed = have;
+    await this.#feed(z, buf.subarray(0, have));
     return true;
   }
 

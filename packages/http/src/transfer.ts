@@ -535,7 +535,14 @@ export class TransferWriter {
       }
       if (n === null) return written;
       if (n === 0) continue;
-      await dst.write(buf.subarray(0, n));
+      try {
+        await dst.write(buf.subarray(0, n));
+      } catch (e) {
+        // Go: doBodyCopy records whatever io.Copy returned — a failed write to the
+        // connection included — as the body's error, which the transport then reports.
+        this.bodyReadError = e;
+        throw e;
+      }
       written += n;
     }
   }
