@@ -10,6 +10,7 @@ export {
 export { Canceled, contextError, DeadlineExceeded } from './context.js';
 export type { Conn, DialFunc, DialOptions } from './dial.js';
 export { ErrSchemeMismatch, ErrSkipAltProtocol, ErrUseLastResponse } from './errors.js';
+export { createFetch, type FetchFunction, type FetchOptions, fetch } from './fetch.js';
 export { maxWriteWaitBeforeConnReuse } from './persist-conn.js';
 export {
   type ProxyConfig,
