@@ -9,7 +9,7 @@ import {
   redirect,
   ServeMux,
 } from '@ka/http-server';
-import { countBody } from './extras.js';
+import { countBody, pathInt, sleep } from './extras.js';
 
 // Bounds on numeric path values, as in the Go reference.
 const maxBytes = 64 << 20;
@@ -27,14 +27,6 @@ const gzHelloGzip = Uint8Array.from([
 ]);
 const aaaa = new Uint8Array(writeChunk).fill(0x61);
 
-// Go: strconv.Atoi plus a range check.
-function pathInt(r: Request, name: string, lo: number, hi: number): number | null {
-  const s = r.pathValue(name);
-  if (!/^[+-]?[0-9]+$/.test(s)) return null;
-  const n = Number(s);
-  return n >= lo && n <= hi ? n : null;
-}
-
 async function writeAs(w: ResponseWriter, n: number): Promise<void> {
   try {
     while (n > 0) {
@@ -45,19 +37,6 @@ async function writeAs(w: ResponseWriter, n: number): Promise<void> {
   } catch {
     // a gone client or an exceeded Content-Length: stop, as the Go reference does
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (signal.aborted) return resolve();
-    const t = setTimeout(done, ms);
-    function done() {
-      clearTimeout(t);
-      signal.removeEventListener('abort', done);
-      resolve();
-    }
-    signal.addEventListener('abort', done, { once: true });
-  });
 }
 
 /** Builds the reference app's mux. */

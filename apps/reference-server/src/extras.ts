@@ -25,7 +25,7 @@ const maxSleepMs = 60_000;
 const encoder = new TextEncoder();
 
 // Go: strconv.Atoi plus a range check.
-function pathInt(r: Request, name: string, lo: number, hi: number): number | null {
+export function pathInt(r: Request, name: string, lo: number, hi: number): number | null {
   const s = r.pathValue(name);
   if (!/^[+-]?[0-9]+$/.test(s)) return null;
   const n = Number(s);
@@ -142,7 +142,7 @@ export function addExtras(mux: ServeMux, upgraded: UpgradedConns): void {
       async (w, r) => {
         const ms = pathInt(r, 'ms', 0, 60_000);
         if (ms === null) return httpError(w, invalidParam, 400);
-        await sleepX(ms, r.signal);
+        await sleep(ms, r.signal);
         await w.write('slept\n').catch(() => 0);
       },
       100,
@@ -372,7 +372,8 @@ export function addExtras(mux: ServeMux, upgraded: UpgradedConns): void {
   });
 }
 
-function sleepX(ms: number, signal: AbortSignal): Promise<void> {
+/** Waits `ms`, or less if `signal` aborts first (Go's select on a timer and ctx.Done()). */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (signal.aborted) return resolve();
     const done = () => {

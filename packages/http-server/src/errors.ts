@@ -22,8 +22,8 @@ export const ErrContentLength = sentinel(
 export const ErrAbortHandler = sentinel('ERR_ABORT_HANDLER', 'net/http: abort Handler');
 /** Go's `http.ErrHandlerTimeout`: writes after `timeoutHandler` gave up. */
 export const ErrHandlerTimeout = sentinel('ERR_HANDLER_TIMEOUT', 'http: Handler timeout');
-/** Go's `http.ErrNotSupported`: the writer does not support a `ResponseController` feature. */
-export const ErrNotSupported = sentinel('ERR_NOT_SUPPORTED', 'feature not supported');
+/** Go's `http.ErrNotSupported` (one value, defined in @ka/http, re-exported here). */
+export { ErrNotSupported } from '@ka/http';
 /** Returned by `write` after the handler returned (Go leaves this undefined). */
 export const ErrWriteAfterFinish = sentinel(
   'ERR_WRITE_AFTER_FINISH',

@@ -1,21 +1,13 @@
-// The server's view of @ka/http pieces it drives directly: header serialisation and the
-// controls of a body read off the wire.
+// The response head as text, through @ka/http's Header.writeSubset (Go's WriteSubset: sorted
+// keys, invalid names skipped, CR/LF in values turned into spaces, values trimmed).
 import type { Header } from '@ka/http';
-import { trimString } from './http-glue.js';
 
-/**
- * Go: Header.WriteSubset — `Key: value\r\n` lines sorted by key, values cleaned of CR/LF
- * (replaced by spaces) and trimmed, keys in `exclude` left out.
- */
+/** `Key: value\r\n` lines of `h` without the keys in `exclude`; `''` for an empty header. */
 export function headerLines(h: Header, exclude: ReadonlySet<string> | null): string {
-  const keys = [...h.keys()].sort();
+  if (h.size === 0) return '';
   let out = '';
-  for (const k of keys) {
-    if (exclude?.has(k)) continue;
-    for (let v of h.values(k)) {
-      if (v.includes('\r') || v.includes('\n')) v = v.replace(/[\r\n]/g, ' ');
-      out += `${k}: ${trimString(v)}\r\n`;
-    }
-  }
+  h.writeSubset((line) => {
+    out += line;
+  }, exclude ?? undefined);
   return out;
 }
