@@ -1,6 +1,5 @@
 // The reference app of shared/conformance/REFERENCE_APP.md on @ka/http-server: the same
 // routes as packages/conformance/go-reference, so the same request bytes can be sent to both.
-import type { Request } from '@ka/http';
 import type { Response } from '@ka/http-server';
 import {
   ErrAbortHandler,
