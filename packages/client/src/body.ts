@@ -43,6 +43,10 @@ export class BodyEOFSignal extends BodyBase {
     this.#earlyCloseFn = hooks.earlyCloseFn;
   }
 
+  override bodySizeHint(): number {
+    return this.#body instanceof BodyBase ? this.#body.bodySizeHint() : -1;
+  }
+
   // Go: (*bodyEOFSignal).Read.
   async read(p: Uint8Array): Promise<number | null> {
     if (this.#closed) throw errReadOnClosedResBody;

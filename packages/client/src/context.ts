@@ -5,6 +5,7 @@
 // instead. contextError maps one onto the other: the default reasons of `abort()` and
 // `AbortSignal.timeout()` become Go's two sentinels, any other reason is the cause itself
 // (Go's `context.WithCancelCause`).
+import { isBackgroundSignal } from '@ka/http/internal';
 import { GoError } from '@ka/io';
 import { Latch } from './internal/sync.js';
 
@@ -61,7 +62,8 @@ export class CancelScope {
   #controller: AbortController | undefined;
 
   constructor(parent?: AbortSignal) {
-    if (parent === undefined) return;
+    // A request made without a signal has one that never aborts: nothing to listen to.
+    if (parent === undefined || isBackgroundSignal(parent)) return;
     if (parent.aborted) {
       this.done.fire(contextError(parent.reason));
       return;

@@ -372,6 +372,24 @@ describe('pool limits', () => {
     expect(srv.conns.length).toBe(2);
   });
 
+  test('CLI-13 IdleConnTimeout counts from the last idle period, not the first', async () => {
+    const srv = await serve(() => okResponse('x'));
+    const t = transport(new Transport({ idleConnTimeout: 300 }));
+    let closedAt = 0;
+    await getText(t, `${srv.url}/`);
+    void srv.conns[0]!.peerClosed.then(() => {
+      closedAt = Date.now();
+    });
+    await delay(200);
+    await getText(t, `${srv.url}/`); // reused: idle again from here
+    const secondIdle = Date.now();
+    expect(srv.conns.length).toBe(1);
+    await delay(200); // past 300 ms from the first idle period, 200 ms into the second
+    expect(closedAt).toBe(0);
+    await srv.conns[0]!.peerClosed;
+    expect(closedAt - secondIdle).toBeGreaterThanOrEqual(280);
+  });
+
   test('CLI-14 DisableKeepAlives sends Connection: close and never pools', async () => {
     const srv = await serve(() => okResponse('x'));
     const t = transport(new Transport({ disableKeepAlives: true }));

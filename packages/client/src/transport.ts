@@ -568,12 +568,13 @@ export class Transport implements RoundTripper {
       this.#removeIdleConnLocked(oldest);
     }
 
-    if (this.idleConnTimeout > 0) {
-      if (pc.idleTimer !== undefined) clearTimeout(pc.idleTimer);
-      pc.idleTimer = setTimeout(() => this.#closeConnIfStillIdle(pc), this.idleConnTimeout);
-      pc.idleTimer.unref();
-    }
     pc.idleAt = performance.now();
+    // Go resets a timer per idle period; here one timer per connection is armed lazily and
+    // left running while the connection is busy: when it fires it closes the connection if
+    // it has been idle long enough, or waits for the rest (no timer churn per request).
+    if (this.idleConnTimeout > 0 && pc.idleTimer === undefined) {
+      this.#armIdleTimer(pc, this.idleConnTimeout);
+    }
     // An idle connection must not keep the process alive (a Go program exits with idle
     // connections open).
     pc.conn.unref?.();
@@ -607,10 +608,6 @@ export class Transport implements RoundTripper {
         if (delivered) {
           this.#idleLRU.remove(pc);
           list.pop();
-          if (pc.idleTimer !== undefined) {
-            clearTimeout(pc.idleTimer);
-            pc.idleTimer = undefined;
-          }
           pc.conn.ref?.();
         }
         stop = true;
@@ -649,6 +646,17 @@ export class Transport implements RoundTripper {
     pconns.splice(i, 1);
     if (pconns.length === 0) this.#idleConn.delete(key);
     return true;
+  }
+
+  #armIdleTimer(pc: PersistConn, ms: number): void {
+    pc.idleTimer = setTimeout(() => {
+      pc.idleTimer = undefined;
+      if (!this.#idleLRU.has(pc)) return; // busy: the next idle period arms it again
+      const rest = pc.idleAt + this.idleConnTimeout - performance.now();
+      if (rest > 1) this.#armIdleTimer(pc, rest);
+      else this.#closeConnIfStillIdle(pc);
+    }, ms);
+    pc.idleTimer.unref();
   }
 
   // Go: (*persistConn).closeConnIfStillIdle — the idle timer.

@@ -49,25 +49,43 @@ export abstract class BodyBase implements Body {
   abstract read(p: Uint8Array): Promise<number | null>;
   abstract close(): Promise<void>;
 
+  /**
+   * @internal How many bytes are left to read, when the framing says (a Content-Length
+   * body); -1 when unknown. Only a hint for sizing buffers: never trusted for limits.
+   */
+  bodySizeHint(): number {
+    return -1;
+  }
+
   /** Reads until EOF and resolves everything read. */
   async bytes(): Promise<Uint8Array> {
+    // A body of known small size gets one buffer with a byte to spare (the read that finds
+    // the end); otherwise fill one buffer before starting the next, twice as big up to
+    // 1 MiB, and copy out the exact size at the end.
+    const hint = this.bodySizeHint();
+    const sized = hint >= 0 && hint < 1 << 20;
     const parts: Uint8Array[] = [];
     let total = 0;
-    let buf = new Uint8Array(4096);
-    for (;;) {
-      const n = await this.read(buf);
-      if (n === null) break;
-      if (n === 0) continue;
-      parts.push(buf.subarray(0, n));
-      total += n;
-      buf = new Uint8Array(Math.min(buf.length * 2, 1 << 20));
-    }
-    if (parts.length === 1) return parts[0]!;
-    const out = new Uint8Array(total);
+    let buf = new Uint8Array(sized ? hint + 1 : 4096);
     let off = 0;
+    for (;;) {
+      if (off === buf.length) {
+        parts.push(buf);
+        total += off;
+        buf = new Uint8Array(Math.min(buf.length * 2, 1 << 20));
+        off = 0;
+      }
+      const n = await this.read(off === 0 ? buf : buf.subarray(off));
+      if (n === null) break;
+      off += n;
+    }
+    if (parts.length === 0) return sized && off === hint ? buf.subarray(0, off) : buf.slice(0, off);
+    parts.push(buf.subarray(0, off));
+    const out = new Uint8Array(total + off);
+    let at = 0;
     for (const p of parts) {
-      out.set(p, off);
-      off += p.length;
+      out.set(p, at);
+      at += p.length;
     }
     return out;
   }
@@ -263,6 +281,11 @@ export class MessageBody extends BodyBase {
   /** Whether `close()` has been called (or a bad trailer closed the body). */
   get closed(): boolean {
     return this.#closed;
+  }
+
+  override bodySizeHint(): number {
+    if (this.sawEOF) return 0;
+    return this.src instanceof LimitedReader ? this.src.n : -1;
   }
 
   /**

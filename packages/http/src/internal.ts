@@ -44,6 +44,7 @@ export {
 export {
   ErrMissingHost,
   fixPragmaCacheControl,
+  isBackgroundSignal,
   RequestBodyReadError,
   readRequestKeepHost,
   reqWriteExcludeHeader,

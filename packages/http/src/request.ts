@@ -26,6 +26,11 @@ export const defaultUserAgent = 'Go-http-client/1.1';
 // A signal that never aborts: the `context.Background()` of requests made without one.
 const background: AbortSignal = new AbortController().signal;
 
+/** @internal Whether `s` is the never-aborting signal of requests made without one. */
+export function isBackgroundSignal(s: AbortSignal): boolean {
+  return s === background;
+}
+
 /** Fields accepted by the {@link Request} constructor; all optional. */
 export interface RequestInit {
   method?: string;
