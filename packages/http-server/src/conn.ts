@@ -13,10 +13,17 @@ import {
 } from '@ka/http';
 import { isMessageBody, readRequestKeepHost } from '@ka/http/internal';
 import { BufReader, BufWriter, EOF, is, isTimeout, type Writer } from '@ka/io';
-import { type CloseWriter, type Conn, OpError } from '@ka/net';
+import {
+  type CloseWriter,
+  type Conn,
+  OpError,
+  type ReadableState,
+  type ReadableWatcher,
+} from '@ka/net';
 import { ConnReader, type ConnReaderOwner } from './conn-reader.js';
 import { ConnState } from './conn-state.js';
 import { ErrAbortHandler, ErrHijacked } from './errors.js';
+import { pool2k, pool4k } from './internal/buf-pool.js';
 import { hasToken } from './internal/http-glue.js';
 import { ExpectContinueReader, Response } from './response-writer.js';
 import type { Server } from './server.js';
@@ -100,7 +107,7 @@ export class ServerConn implements ConnReaderOwner {
       }
     }
     this.r = new ConnReader(rwc, this);
-    this.bufr = new BufReader(this.r, 4096);
+    this.bufr = new BufReader(this.r, 4096, pool4k.get());
     // Go: checkConnErrorWriter — remember the first write error and cancel the request.
     const sink: Writer = {
       write: async (p) => {
@@ -115,7 +122,7 @@ export class ServerConn implements ConnReaderOwner {
         }
       },
     };
-    this.bufw = new BufWriter(sink, 4 << 10);
+    this.bufw = new BufWriter(sink, 4 << 10, pool4k.get());
   }
 
   /** The connection's signal: aborted when the client goes away or a write fails. */
@@ -137,9 +144,10 @@ export class ServerConn implements ConnReaderOwner {
   /** @internal */
   takeResponseBuffer(cw: Writer): BufWriter {
     const b = this.#resBuf;
-    if (b === null) return new BufWriter(cw, 2048);
+    if (b === null) return new BufWriter(cw, 2048, pool2k.get());
     this.#resBuf = null;
     b.reset(cw);
+    b.attachBuffer(pool2k.get());
     return b;
   }
   /** @internal */
@@ -176,12 +184,40 @@ export class ServerConn implements ConnReaderOwner {
 
   // Go: (*conn).finalFlush + close
   async close(): Promise<void> {
+    let flushed = true;
     try {
       await this.bufw.flush();
     } catch {
-      // the socket is going away anyway
+      flushed = false; // the socket is going away anyway
     }
     await this.rwc.close().catch(noop);
+    // Go: putBufioReader / putBufioWriter — the buffers go back to their pools. A writer
+    // whose last write failed keeps its buffer: Node may still hold a reference to it.
+    pool4k.put(this.bufr.releaseBuffer());
+    if (flushed && this.werr === undefined) pool4k.put(this.bufw.releaseBuffer());
+  }
+
+  // Not in Go: while a keep-alive connection waits for its next request, its buffers go back
+  // to the pools (an idle connection holds none), and come back when bytes arrive — or the
+  // read deadline passes, the peer goes away, or the server closes it; the read that follows
+  // meets whichever it was.
+  // Resolves with what ended the wait ('data' too when bytes were buffered already;
+  // 'unsupported' for a Conn that cannot watch).
+  async #waitIdle(): Promise<ReadableState | 'unsupported'> {
+    const watch = (this.rwc as Partial<ReadableWatcher>).waitReadable;
+    if (typeof watch !== 'function') return 'unsupported';
+    if (this.bufr.buffered() > 0 || this.bufw.buffered() > 0 || this.r.hasByte) return 'data';
+    pool4k.put(this.bufr.releaseBuffer());
+    pool4k.put(this.bufw.releaseBuffer());
+    const rb = this.#resBuf;
+    if (rb !== null) {
+      pool2k.put(rb.releaseBuffer());
+      rb.reset(detachedWriter); // drop the finished response it still points at
+    }
+    const state = await watch.call(this.rwc, { deadline: true }).promise;
+    this.bufr.attachBuffer(pool4k.get());
+    this.bufw.attachBuffer(pool4k.get());
+    return state;
   }
 
   // Go: (*conn).closeWriteAndWait — FIN now, keep the socket a moment so our last bytes are
@@ -289,12 +325,12 @@ export class ServerConn implements ConnReaderOwner {
         }
 
         // Expect: 100-continue is answered on the first body read; other expectations: 417.
-        const req = w.req;
-        const expect = req.header.get('Expect');
+        const expect = w.req.header.get('Expect');
         if (hasToken(expect, '100-continue')) {
-          const atLeast11 = req.protoMajor > 1 || (req.protoMajor === 1 && req.protoMinor >= 1);
-          if (atLeast11 && req.contentLength !== 0) {
-            req.body = new ExpectContinueReader(w, req.body);
+          const r = w.req;
+          const atLeast11 = r.protoMajor > 1 || (r.protoMajor === 1 && r.protoMinor >= 1);
+          if (atLeast11 && r.contentLength !== 0) {
+            r.body = new ExpectContinueReader(w, r.body);
             w.canWriteContinue = true;
           }
         } else if (expect !== '') {
@@ -306,15 +342,14 @@ export class ServerConn implements ConnReaderOwner {
         }
 
         this.curReq = w;
-        const body = w.reqBody;
-        if (isMessageBody(body) && body.bodyRemains()) {
-          body.registerOnHitEOF(() => this.r.startBackgroundRead());
+        if (isMessageBody(w.reqBody) && w.reqBody.bodyRemains()) {
+          w.reqBody.registerOnHitEOF(() => this.r.startBackgroundRead());
         } else {
           this.r.startBackgroundRead();
         }
 
         inFlight = w;
-        await srv.serveRequest(w, req);
+        await srv.serveRequest(w, w.req);
         inFlight = null;
         w.cancel();
         if (this.hijacked) {
@@ -329,17 +364,27 @@ export class ServerConn implements ConnReaderOwner {
         }
         this.setState(ConnState.StateIdle, true);
         this.curReq = null;
+        // An async function keeps its locals while it waits: let the finished request go.
+        w = null;
 
         if (!srv.doKeepAlives()) {
           // shutting down: we may have answered without Connection: close; such is HTTP/1.1
           return;
         }
         const idle = srv.idleTimeoutOrRead();
-        this.rwc.setReadDeadline(idle > 0 ? Date.now() + idle : 0);
+        const idleDeadline = idle > 0 ? Date.now() + idle : 0;
+        this.rwc.setReadDeadline(idleDeadline);
 
         // Wait for the next request to start arriving before arming the header timeout.
         let peeked: Uint8Array;
         try {
+          if ((await this.#waitIdle()) === 'data' && idleDeadline !== 0) {
+            // Go: the Read blocked in Peek takes the bytes that woke it even if the deadline
+            // passes meanwhile; the next Read (for the rest of the 4 bytes) meets the deadline.
+            this.rwc.setReadDeadline(0);
+            await this.bufr.peek(1);
+            this.rwc.setReadDeadline(idleDeadline);
+          }
           peeked = await this.bufr.peek(4);
         } catch {
           return;
@@ -395,6 +440,11 @@ export class ServerConn implements ConnReaderOwner {
     await send(`HTTP/1.1 ${publicErr}${errorHeaders}${publicErr}`);
   }
 }
+
+// Where an idle connection's response buffer points until the next response takes it.
+const detachedWriter: Writer = {
+  write: () => Promise.reject(new Error('http: response buffer used between responses')),
+};
 
 function errorText(err: unknown): string {
   if (err instanceof Error) return err.message;

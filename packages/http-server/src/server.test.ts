@@ -289,6 +289,30 @@ describe('Server: ConnState, timeouts, shutdown', () => {
     expect(Date.now() - t0).toBeGreaterThanOrEqual(80);
   });
 
+  it('idleTimeout still closes a keep-alive conn that sends one byte of its next request and stalls', async () => {
+    ts = await startServer({ handler: (w) => w.write('x'), idleTimeout: 150 });
+    const c = await client();
+    c.send(get('/'));
+    await c.waitFor((t) => t.endsWith('x'));
+    const t0 = Date.now();
+    c.send('G'); // wakes the idle wait; the rest of the 4-byte peek never comes
+    await c.waitEnd(3000);
+    const waited = Date.now() - t0;
+    expect(waited).toBeGreaterThanOrEqual(120);
+    expect(waited).toBeLessThan(2500);
+  });
+
+  it('a keep-alive conn serves its next request after idling, buffers lent out meanwhile', async () => {
+    ts = await startServer({ handler: (w) => w.write('x'), idleTimeout: 1000 });
+    const c = await client();
+    for (let i = 0; i < 3; i++) {
+      c.send(get('/'));
+      await c.waitFor((t) => t.split('\r\n\r\nx').length === i + 2);
+      await RawClient.sleep(30);
+    }
+    expect(c.text().split('HTTP/1.1 200 OK').length).toBe(4);
+  });
+
   it('readHeaderTimeout cuts off a head that trickles', async () => {
     ts = await startServer({ handler: (w) => w.write('x'), readHeaderTimeout: 150 });
     const c = await client();

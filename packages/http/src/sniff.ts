@@ -11,16 +11,17 @@ const bytes = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(
 // Go: htmlSig — a case-insensitive tag name after leading whitespace, then space or '>'.
 function htmlSig(tag: string): Sig {
   const h = bytes(tag);
+  // Indexes from firstNonWS rather than taking a subarray: this runs for every signature of
+  // every sniffed response.
   return (data, firstNonWS) => {
-    const d = data.subarray(firstNonWS);
-    if (d.length < h.length + 1) return '';
+    if (data.length - firstNonWS < h.length + 1) return '';
     for (let i = 0; i < h.length; i++) {
       const b = h[i]!;
-      let db = d[i]!;
+      let db = data[firstNonWS + i]!;
       if (b >= 0x41 && b <= 0x5a) db &= 0xdf;
       if (b !== db) return '';
     }
-    const tt = d[h.length];
+    const tt = data[firstNonWS + h.length];
     if (tt !== 0x20 && tt !== 0x3e) return '';
     return 'text/html; charset=utf-8';
   };
@@ -41,9 +42,9 @@ function maskedSig(mask: string, pat: string, ct: string, skipWS = false): Sig {
   const m = bytes(mask);
   const p = bytes(pat);
   return (data, firstNonWS) => {
-    const d = skipWS ? data.subarray(firstNonWS) : data;
-    if (p.length !== m.length || d.length < p.length) return '';
-    for (let i = 0; i < p.length; i++) if ((d[i]! & m[i]!) !== p[i]) return '';
+    const at = skipWS ? firstNonWS : 0;
+    if (p.length !== m.length || data.length - at < p.length) return '';
+    for (let i = 0; i < p.length; i++) if ((data[at + i]! & m[i]!) !== p[i]) return '';
     return ct;
   };
 }
@@ -75,27 +76,28 @@ const textSig: Sig = (data, firstNonWS) => {
 const z = (n: number) => '\x00'.repeat(n);
 const ff = (n: number) => '\xFF'.repeat(n);
 
-// Go: sniffSignatures — order matters; the first match wins.
+// Go: sniffSignatures — order matters; the first match wins. The HTML signatures come first
+// and all begin with '<', so they are kept apart and skipped when the data does not.
+const htmlSignatures: Sig[] = [
+  '<!DOCTYPE HTML',
+  '<HTML',
+  '<HEAD',
+  '<SCRIPT',
+  '<IFRAME',
+  '<H1',
+  '<DIV',
+  '<FONT',
+  '<TABLE',
+  '<A',
+  '<STYLE',
+  '<TITLE',
+  '<B',
+  '<BODY',
+  '<BR',
+  '<P',
+  '<!--',
+].map(htmlSig);
 const signatures: Sig[] = [
-  ...[
-    '<!DOCTYPE HTML',
-    '<HTML',
-    '<HEAD',
-    '<SCRIPT',
-    '<IFRAME',
-    '<H1',
-    '<DIV',
-    '<FONT',
-    '<TABLE',
-    '<A',
-    '<STYLE',
-    '<TITLE',
-    '<B',
-    '<BODY',
-    '<BR',
-    '<P',
-    '<!--',
-  ].map(htmlSig),
   maskedSig(ff(5), '<?xml', 'text/xml; charset=utf-8', true),
   exactSig('%PDF-', 'application/pdf'),
   exactSig('%!PS-Adobe-', 'application/postscript'),
@@ -154,6 +156,12 @@ export function detectContentType(data: Uint8Array): string {
   if (data.length > sniffLen) data = data.subarray(0, sniffLen);
   let firstNonWS = 0;
   while (firstNonWS < data.length && isWS(data[firstNonWS]!)) firstNonWS++;
+  if (data[firstNonWS] === 0x3c) {
+    for (const sig of htmlSignatures) {
+      const ct = sig(data, firstNonWS);
+      if (ct !== '') return ct;
+    }
+  }
   for (const sig of signatures) {
     const ct = sig(data, firstNonWS);
     if (ct !== '') return ct;

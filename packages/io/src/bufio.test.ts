@@ -268,3 +268,70 @@ describe('BufWriter', () => {
     expect(w.text()).toBe('12345!');
   });
 });
+
+describe('buffer release while idle (not in Go)', () => {
+  const enc = (s: string) => new TextEncoder().encode(s);
+
+  it('a BufReader gives up its buffer only when nothing is buffered, and reads on after', async () => {
+    const br = new BufReader(
+      new ChunkReader(['GET / HT', 'TP/1.1\r\nHost', ': a\r\n\r\nNEXT']),
+      32,
+    );
+    expect(br.releaseBuffer()).not.toBeNull();
+    expect(br.releaseBuffer()).toBeNull(); // already released
+    expect(br.size()).toBe(32);
+    const line = await br.readSlice(0x0a); // allocates a buffer again
+    expect(new TextDecoder().decode(line!)).toBe('GET / HTTP/1.1\r\n');
+    expect(br.buffered()).toBeGreaterThan(0);
+    expect(br.releaseBuffer()).toBeNull(); // bytes still buffered
+    const rest = await readAll(br);
+    expect(new TextDecoder().decode(rest)).toBe('Host: a\r\n\r\nNEXT');
+  });
+
+  it('a released BufReader reads into the buffer it is given, and peek keeps its limits', async () => {
+    const br = new BufReader(new BytesReader(enc('abcdefghijklmnopqrstuvwxyz')), 16);
+    const first = br.releaseBuffer()!;
+    const pooled = new Uint8Array(16);
+    br.attachBuffer(pooled);
+    br.attachBuffer(first); // no-op: it holds a buffer again
+    expect(new TextDecoder().decode(await br.peek(4))).toBe('abcd');
+    expect(pooled.subarray(0, 4)).toEqual(enc('abcd'));
+    await expect(br.peek(17)).rejects.toBe(ErrBufferFull);
+    br.releaseBuffer(); // refused: bytes are buffered
+    expect(await br.readByte()).toBe(0x61);
+  });
+
+  it('unreadByte after a release fails instead of writing into a lent buffer', async () => {
+    const br = new BufReader(new BytesReader(enc('ab')), 16);
+    expect(await br.readByte()).toBe(0x61);
+    expect(await br.readByte()).toBe(0x62);
+    expect(br.releaseBuffer()).not.toBeNull();
+    expect(() => br.unreadByte()).toThrow(ErrInvalidUnreadByte);
+    expect(await br.readByte()).toBeNull();
+  });
+
+  it('a BufWriter gives up its buffer only when empty, and writes on after', async () => {
+    const w = new RecordingWriter();
+    const bw = new BufWriter(w, 8);
+    expect(bw.releaseBuffer()).not.toBeNull();
+    expect(bw.available()).toBe(8);
+    expect(bw.tryWriteString('ab')).toBe(true);
+    expect(bw.releaseBuffer()).toBeNull(); // bytes buffered
+    await bw.flush();
+    expect(bw.releaseBuffer()).not.toBeNull();
+    await bw.write(enc('cd'));
+    expect(bw.releaseBuffer()).toBeNull();
+    await bw.flush();
+    bw.releaseBuffer();
+    await bw.writeString('ef');
+    await bw.writeByte(0x67);
+    await bw.flush();
+    bw.releaseBuffer();
+    const pooled = new Uint8Array(8);
+    bw.attachBuffer(pooled);
+    expect(bw.tryWrite(enc('hi'))).toBe(true);
+    expect(pooled.subarray(0, 2)).toEqual(enc('hi'));
+    await bw.flush();
+    expect(w.text()).toBe('abcdefghi');
+  });
+});

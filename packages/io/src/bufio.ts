@@ -42,8 +42,13 @@ const EOF_MARK: unique symbol = Symbol('eof');
  * const first = await br.readLine(); // { line: 'a' bytes, isPrefix: false }
  * ```
  */
+const noBuf = new Uint8Array(0);
+const noScan = Buffer.alloc(0);
+
 export class BufReader implements Reader {
   #buf: Uint8Array;
+  // The configured size; #buf is `noBuf` while the buffer is lent out (releaseBuffer).
+  readonly #size: number;
   // The same memory as a Node Buffer: its indexOf is memchr-backed, faster than
   // Uint8Array.prototype.indexOf on the line-scanning hot path.
   #scan: Buffer;
@@ -54,16 +59,46 @@ export class BufReader implements Reader {
   #err: unknown = undefined;
   #lastByte = -1;
 
-  /** Wraps `rd` with a buffer of `size` bytes (at least 16; default {@link DefaultBufSize}). */
-  constructor(rd: Reader, size: number = DefaultBufSize) {
-    this.#buf = new Uint8Array(Math.max(size, minReadBufferSize));
+  /**
+   * Wraps `rd` with a buffer of `size` bytes (at least 16; default {@link DefaultBufSize});
+   * `buf`, when given and large enough, is used as that buffer (a pooled one).
+   */
+  constructor(rd: Reader, size: number = DefaultBufSize, buf?: Uint8Array) {
+    this.#size = Math.max(size, minReadBufferSize);
+    this.#buf = buf !== undefined && buf.length >= this.#size ? buf : new Uint8Array(this.#size);
     this.#scan = Buffer.from(this.#buf.buffer, this.#buf.byteOffset, this.#buf.length);
     this.#rd = rd;
   }
 
   /** Size of the underlying buffer in bytes. */
   size(): number {
-    return this.#buf.length;
+    return this.#size;
+  }
+
+  /**
+   * Gives up the buffer while nothing is buffered, so an idle owner holds no memory: returns
+   * it (for a pool) or `null` when bytes are still buffered. The next read takes a buffer from
+   * {@link BufReader.attachBuffer}, or allocates one. Not in Go (its server pools whole readers).
+   */
+  releaseBuffer(): Uint8Array | null {
+    if (this.#r !== this.#w || this.#buf === noBuf) return null;
+    const b = this.#buf;
+    this.#buf = noBuf;
+    this.#scan = noScan;
+    this.#r = this.#w = 0;
+    this.#lastByte = -1;
+    return b;
+  }
+
+  /**
+   * Gives a released reader its buffer back: `b` (at least {@link BufReader.size} bytes; a
+   * pooled one) or a new one. A no-op while the reader holds a buffer.
+   */
+  attachBuffer(b?: Uint8Array): void {
+    if (this.#buf !== noBuf) return;
+    const buf = b !== undefined && b.length >= this.#size ? b : new Uint8Array(this.#size);
+    this.#buf = buf;
+    this.#scan = Buffer.from(buf.buffer, buf.byteOffset, buf.length);
   }
 
   /** Number of bytes that can be read from the buffer without touching the reader. */
@@ -114,6 +149,7 @@ export class BufReader implements Reader {
       if (e === EOF_MARK) return false;
       throw e;
     }
+    if (this.#buf === noBuf) this.attachBuffer();
     if (this.#r > 0) {
       this.#buf.copyWithin(0, this.#r, this.#w);
       this.#w -= this.#r;
@@ -159,7 +195,7 @@ export class BufReader implements Reader {
    */
   async peek(n: number): Promise<Uint8Array> {
     if (n < 0) throw ErrNegativeCount;
-    if (n > this.#buf.length) throw ErrBufferFull;
+    if (n > this.#size) throw ErrBufferFull;
     this.#lastByte = -1;
     while (this.#w - this.#r < n && (await this.#fillSoft())) {}
     if (this.#w - this.#r < n) {
@@ -200,11 +236,12 @@ export class BufReader implements Reader {
         if (e === EOF_MARK) return null;
         throw e;
       }
-      if (p.length >= this.#buf.length) {
+      if (p.length >= this.#size) {
         const n = await this.#readInto(p);
         if (n !== null) this.#lastByte = p[n - 1]!;
         return n;
       }
+      if (this.#buf === noBuf) this.attachBuffer();
       this.#r = this.#w = 0;
       const n = await this.#readInto(this.#buf);
       if (n === null) return null;
@@ -272,7 +309,7 @@ export class BufReader implements Reader {
         this.#lastByte = delim;
         return line;
       }
-      if (this.#w - this.#r >= this.#buf.length) throw ErrBufferFull;
+      if (this.#w - this.#r >= this.#size) throw ErrBufferFull;
       s = this.#w - this.#r;
       if (!(await this.#fillSoft())) {
         if (this.#r === this.#w) {
@@ -373,19 +410,25 @@ export class BufReader implements Reader {
  */
 export class BufWriter implements Writer {
   #buf: Uint8Array;
+  // The configured size; #buf is `noBuf` while the buffer is lent out (releaseBuffer).
+  readonly #size: number;
   #n = 0;
   #wr: Writer;
   #err: unknown = undefined;
 
-  /** Wraps `wr` with a buffer of `size` bytes (default {@link DefaultBufSize}). */
-  constructor(wr: Writer, size: number = DefaultBufSize) {
-    this.#buf = new Uint8Array(size > 0 ? size : DefaultBufSize);
+  /**
+   * Wraps `wr` with a buffer of `size` bytes (default {@link DefaultBufSize}); `buf`, when
+   * given and large enough, is used as that buffer (a pooled one).
+   */
+  constructor(wr: Writer, size: number = DefaultBufSize, buf?: Uint8Array) {
+    this.#size = size > 0 ? size : DefaultBufSize;
+    this.#buf = buf !== undefined && buf.length >= this.#size ? buf : new Uint8Array(this.#size);
     this.#wr = wr;
   }
 
   /** Size of the underlying buffer in bytes. */
   size(): number {
-    return this.#buf.length;
+    return this.#size;
   }
   /** Bytes written into the buffer and not yet flushed. */
   buffered(): number {
@@ -393,7 +436,30 @@ export class BufWriter implements Writer {
   }
   /** Free bytes left in the buffer. */
   available(): number {
-    return this.#buf.length - this.#n;
+    return this.#size - this.#n;
+  }
+
+  /**
+   * Gives up the buffer while nothing is buffered, so an idle owner holds no memory: returns
+   * it (for a pool) or `null` when bytes are still buffered. Only call it once every write of
+   * earlier bytes has completed (a {@link BufWriter.take} view may still be in use until
+   * then). The next write takes a buffer from {@link BufWriter.attachBuffer}, or allocates
+   * one. Not in Go (its server pools whole writers).
+   */
+  releaseBuffer(): Uint8Array | null {
+    if (this.#n !== 0 || this.#buf === noBuf) return null;
+    const b = this.#buf;
+    this.#buf = noBuf;
+    return b;
+  }
+
+  /**
+   * Gives a released writer its buffer back: `b` (at least {@link BufWriter.size} bytes; a
+   * pooled one) or a new one. A no-op while the writer holds a buffer.
+   */
+  attachBuffer(b?: Uint8Array): void {
+    if (this.#buf !== noBuf) return;
+    this.#buf = b !== undefined && b.length >= this.#size ? b : new Uint8Array(this.#size);
   }
   /**
    * Hands over the buffered bytes without writing them: a view (valid until the next write)
@@ -438,6 +504,7 @@ export class BufWriter implements Writer {
    */
   async write(p: Uint8Array): Promise<number> {
     if (this.#err !== undefined) throw this.#err;
+    if (this.#buf === noBuf) this.attachBuffer();
     let nn = 0;
     while (p.length > this.available()) {
       let n: number;
@@ -468,6 +535,7 @@ export class BufWriter implements Writer {
    */
   tryWrite(p: Uint8Array): boolean {
     if (this.#err !== undefined || p.length > this.available()) return false;
+    if (this.#buf === noBuf) this.attachBuffer();
     this.#buf.set(p, this.#n);
     this.#n += p.length;
     return true;
@@ -479,6 +547,7 @@ export class BufWriter implements Writer {
    */
   tryWriteString(s: string): boolean {
     if (this.#err !== undefined || s.length * 3 > this.available()) return false;
+    if (this.#buf === noBuf) this.attachBuffer();
     this.#n += encoder.encodeInto(s, this.#buf.subarray(this.#n)).written;
     return true;
   }
@@ -488,6 +557,7 @@ export class BufWriter implements Writer {
     if (this.#err !== undefined) throw this.#err;
     // Fast path: encode straight into the free part of the buffer.
     if (s.length * 3 <= this.available()) {
+      if (this.#buf === noBuf) this.attachBuffer();
       const { written } = encoder.encodeInto(s, this.#buf.subarray(this.#n));
       this.#n += written;
       return written;
@@ -499,6 +569,7 @@ export class BufWriter implements Writer {
   async writeByte(c: number): Promise<void> {
     if (this.#err !== undefined) throw this.#err;
     if (this.available() <= 0) await this.flush();
+    if (this.#buf === noBuf) this.attachBuffer();
     this.#buf[this.#n++] = c;
   }
 }

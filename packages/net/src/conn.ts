@@ -73,7 +73,7 @@ export interface ChunkReader {
 }
 
 /** What {@link ReadableWatcher.waitReadable} saw: bytes queued, the end of input, or a cancel. */
-export type ReadableState = 'data' | 'eof' | 'error' | 'closed' | 'canceled';
+export type ReadableState = 'data' | 'eof' | 'error' | 'closed' | 'canceled' | 'timeout';
 
 /** A pending {@link ReadableWatcher.waitReadable}: its outcome and a synchronous cancel. */
 export interface ReadableWait {
@@ -89,8 +89,12 @@ export interface ReadableWait {
  * @ka/http-server to notice a client that goes away while a handler runs.
  */
 export interface ReadableWatcher {
-  /** Waits until bytes are queued, the peer ends or fails, the conn closes, or `cancel()`. */
-  waitReadable(): ReadableWait;
+  /**
+   * Waits until bytes are queued, the peer ends or fails, the conn closes, or `cancel()`.
+   * With `deadline: true` the read deadline ends the wait too (`'timeout'`), as it would end
+   * a read — a read that waits without holding a buffer.
+   */
+  waitReadable(opts?: { deadline?: boolean }): ReadableWait;
 }
 
 /**
@@ -192,6 +196,8 @@ export abstract class SocketConn implements Conn, CloseWriter, ChunkReader, Read
   #readShut = false;
   #readers: ReadWaiter[] = [];
   #watchers: ((state: ReadableState) => void)[] = [];
+  // Watchers that the read deadline also ends (waitReadable({ deadline: true })).
+  #timedWatchers: ((state: ReadableState) => void)[] = [];
 
   // Write side.
   #writers: WriteWaiter[] = [];
@@ -212,7 +218,7 @@ export abstract class SocketConn implements Conn, CloseWriter, ChunkReader, Read
     this.#laddr = laddr;
     this.#raddr = raddr;
     this.#rdl = new Deadline({
-      waiting: () => this.#readers.length > 0,
+      waiting: () => this.#readers.length > 0 || this.#timedWatchers.length > 0,
       expire: () => this.#expireReads(),
     });
     this.#wdl = new Deadline({
@@ -265,19 +271,30 @@ export abstract class SocketConn implements Conn, CloseWriter, ChunkReader, Read
     this.socket.ref();
   }
 
-  /** See {@link ReadableWatcher.waitReadable}. Cheap: no error objects, no timers. */
-  waitReadable(): ReadableWait {
+  /**
+   * See {@link ReadableWatcher.waitReadable}. Cheap: no error objects, and no timer beyond the
+   * read deadline's own (armed only for `deadline: true`).
+   */
+  waitReadable(opts?: { deadline?: boolean }): ReadableWait {
     const now = this.#readableState();
     if (now !== null) return { promise: Promise.resolve(now), cancel: noop };
+    const timed = opts?.deadline === true;
+    if (timed && this.#rdl.expired()) return { promise: Promise.resolve('timeout'), cancel: noop };
+    const list = timed ? this.#timedWatchers : this.#watchers;
     let settle!: (state: ReadableState) => void;
     const promise = new Promise<ReadableState>((resolve) => {
       settle = (state) => {
-        const i = this.#watchers.indexOf(settle);
-        if (i >= 0) this.#watchers.splice(i, 1);
+        const i = list.indexOf(settle);
+        if (i < 0) return; // settled already
+        list.splice(i, 1);
+        if (timed && this.#readers.length === 0 && this.#timedWatchers.length === 0) {
+          this.#rdl.idle();
+        }
         resolve(state);
       };
     });
-    this.#watchers.push(settle);
+    list.push(settle);
+    if (timed) this.#rdl.arm();
     return { promise, cancel: () => settle('canceled') };
   }
 
@@ -290,10 +307,11 @@ export abstract class SocketConn implements Conn, CloseWriter, ChunkReader, Read
   }
 
   #wakeWatchers(): void {
-    if (this.#watchers.length === 0) return;
+    if (this.#watchers.length === 0 && this.#timedWatchers.length === 0) return;
     const state = this.#readableState();
     if (state === null) return;
     for (const w of this.#watchers.slice()) w(state);
+    for (const w of this.#timedWatchers.slice()) w(state);
   }
 
   /**
@@ -386,7 +404,7 @@ export abstract class SocketConn implements Conn, CloseWriter, ChunkReader, Read
       const r = readers.shift()!;
       r.resolve(r.p !== null ? this.#copyOut(r.p) : this.#takeChunk(r.max));
     }
-    if (readers.length === 0) this.#rdl.idle();
+    if (readers.length === 0 && this.#timedWatchers.length === 0) this.#rdl.idle();
   }
 
   // No more data will come: wake every waiting reader with EOF or the error.
@@ -394,7 +412,7 @@ export abstract class SocketConn implements Conn, CloseWriter, ChunkReader, Read
     const readers = this.#readers;
     if (readers.length === 0 || this.#queued > 0) return;
     this.#readers = [];
-    this.#rdl.idle();
+    if (this.#timedWatchers.length === 0) this.#rdl.idle();
     const fail = this.#sockErr !== null && !this.#eof && !this.#readShut;
     const err = fail ? this.#ioError('read') : null;
     for (const r of readers) {
@@ -406,6 +424,7 @@ export abstract class SocketConn implements Conn, CloseWriter, ChunkReader, Read
   #expireReads(): void {
     const readers = this.#readers;
     this.#readers = [];
+    for (const w of this.#timedWatchers.slice()) w('timeout');
     this.#rdl.idle();
     for (const r of readers) r.reject(this.#opError('read', ErrDeadlineExceeded));
   }
@@ -415,7 +434,7 @@ export abstract class SocketConn implements Conn, CloseWriter, ChunkReader, Read
     this.#chunks.push(chunk);
     this.#queued += chunk.length;
     if (this.#readers.length > 0) this.#serveReaders();
-    if (this.#watchers.length > 0) this.#wakeWatchers();
+    if (this.#watchers.length > 0 || this.#timedWatchers.length > 0) this.#wakeWatchers();
     if (this.#queued > readHighWaterMark && !this.#paused) {
       this.#paused = true;
       this.socket.pause();
