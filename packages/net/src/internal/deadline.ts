@@ -20,6 +20,7 @@ export class Deadline {
   #timerAt = 0;
   readonly #owner: DeadlineOwner;
   readonly #fire = (): void => this.#onTimer();
+  readonly #recheck = (): void => this.#onRecheck();
 
   /** `owner` says whether anything waits and fails the waiters. */
   constructor(owner: DeadlineOwner) {
@@ -81,6 +82,19 @@ export class Deadline {
     if (this.#at === 0 || !this.#owner.waiting()) return;
     if (Date.now() < this.#at) {
       this.arm(); // the deadline moved later since this timer was set
+      return;
+    }
+    // Go's poller wakes a reader as soon as its bytes arrive, so bytes that arrived before
+    // the deadline are read. Here the timers phase runs before the next poll: bytes already
+    // in the socket may not have been seen yet (the loop was busy). Fail the waiters only
+    // after one more poll phase (an immediate runs right after it), if they still wait.
+    setImmediate(this.#recheck);
+  }
+
+  #onRecheck(): void {
+    if (this.#at === 0 || !this.#owner.waiting()) return;
+    if (Date.now() < this.#at) {
+      this.arm(); // moved later meanwhile
       return;
     }
     this.#owner.expire();

@@ -1,0 +1,3 @@
+module ka/goclient
+
+go 1.23
