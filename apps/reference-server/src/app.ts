@@ -109,7 +109,8 @@ export function newMux(): ServeMux {
     for (const k of [...r.header.keys()].sort()) {
       for (const v of r.header.values(k)) out += `${k}: ${v}\n`;
     }
-    await w.write(out);
+    // Header values are byte strings (one char per byte): send the bytes, as Go does.
+    await w.write(Buffer.from(out, 'latin1'));
   });
 
   mux.handleFunc('GET /conn', async (w, r) => {

@@ -73,6 +73,19 @@ describe('readMIMEHeader matches Go ReadMIMEHeader (reader_test.go + SRV-39/47 c
     const br = bufOf('Foo\r\n\r\n', readerKinds[0]![1]);
     await expect(readMIMEHeader(br)).rejects.toBeInstanceOf(TextprotoProtocolError);
   });
+
+  // Found by apps/fuzz (Go 1.26.8): Go canonicalizes the key in place before checking the
+  // value, so the quoted line shows the canonical key; a key with a space stays as sent.
+  it('a bad value byte is reported with the key canonical, as Go does', async () => {
+    for (const [input, want] of [
+      ['x-uk: \f2\r\n\r\n', 'malformed MIME header line: "X-Uk: \\f2"'],
+      ['content-LENGTH: 5\x00\r\n\r\n', 'malformed MIME header line: "Content-Length: 5\\x00"'],
+      ['x a: \x01\r\n\r\n', 'malformed MIME header line: "x a: \\x01"'],
+    ] as const) {
+      const br = new BufReader(new BytesReader(wire(input)));
+      await expect(readMIMEHeader(br)).rejects.toThrow(want);
+    }
+  });
 });
 
 describe('readMIMEHeader limits match Go readMIMEHeader(maxMemory, maxHeaders)', () => {

@@ -3,7 +3,7 @@
 // The parser works on the bytes the BufReader already holds (`bufferedBytes()` + `skip()`),
 // and awaits `fill()` only when a line is incomplete, so a head that arrived in one read is
 // parsed without a Promise per line.
-import { type BufReader, EOF } from '@ka/io';
+import { type BufReader, EOF, ErrBufferFull } from '@ka/io';
 import { ErrMessageTooLarge, TextprotoProtocolError } from './errors.js';
 import { canonicalHeaderKey, canonicalKeyFromBytes, Header, internedKey } from './header.js';
 import { isTokenByte, latin1, quoteBytes, validHeaderValueByte } from './internal/ascii.js';
@@ -94,7 +94,20 @@ export async function readLineBytes(br: BufReader, lim = -1): Promise<Uint8Array
   for (;;) {
     const line = tryLine(br, st);
     if (line !== undefined) return line;
-    if (!(await br.fill())) return lineAtEOF(br, st);
+    if (!(await fillLine(br))) return lineAtEOF(br, st);
+  }
+}
+
+// Go: bufio.(*Reader).ReadLine — when a read fails after part of a line is buffered, that part
+// is returned as the line and the error is dropped (the next read meets it again). So a
+// request line cut short by ReadHeaderTimeout is parsed, and answered 400, as Go does.
+// Returns false (like EOF) when a partial line is left to return; rethrows otherwise.
+async function fillLine(br: BufReader): Promise<boolean> {
+  try {
+    return await br.fill();
+  } catch (err) {
+    if (err !== ErrBufferFull && br.buffered() > 0) return false;
+    throw err;
   }
 }
 
@@ -231,7 +244,7 @@ async function slowEntry(br: BufReader, st: HeaderState): Promise<boolean> {
   ls.lim = st.maxMemory;
   let line = tryLine(br, ls);
   while (line === undefined) {
-    if (!(await br.fill())) {
+    if (!(await fillLine(br))) {
       const last = lineAtEOF(br, ls);
       if (last === null) throw EOF;
       line = last;
@@ -257,7 +270,10 @@ async function slowEntry(br: BufReader, st: HeaderState): Promise<boolean> {
   }
   for (let i = colon + 1; i < kv.length; i++) {
     if (!validHeaderValueByte(kv[i]!)) {
-      throw new TextprotoProtocolError(`malformed MIME header line: ${quoteBytes(kv)}`);
+      // Go canonicalizes the key in place before it checks the value, so the line it
+      // quotes shows the key canonical (`x-a: \x00` → "X-A: \x00").
+      const shown = Buffer.concat([Buffer.from(key, 'latin1'), kv.subarray(colon)]);
+      throw new TextprotoProtocolError(`malformed MIME header line: ${quoteBytes(shown)}`);
     }
   }
   let vs = colon + 1;

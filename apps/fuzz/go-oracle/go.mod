@@ -1,0 +1,3 @@
+module ka/fuzz-oracle
+
+go 1.23
