@@ -378,7 +378,14 @@ export class ServerConn implements ConnReaderOwner {
         // Wait for the next request to start arriving before arming the header timeout.
         let peeked: Uint8Array;
         try {
-          if ((await this.#waitIdle()) === 'data' && idleDeadline !== 0) {
+          const woke = await this.#waitIdle();
+          // Nothing arrived (idle timeout, EOF, reset, closed by shutdown): the Peek would fail
+          // or see EOF; end now, without building its error — a burst of idle connections
+          // timing out together closes them back to back, the window a proxy can race small.
+          if (woke === 'timeout' || woke === 'eof' || woke === 'error' || woke === 'closed') {
+            return;
+          }
+          if (woke === 'data' && idleDeadline !== 0) {
             // Go: the Read blocked in Peek takes the bytes that woke it even if the deadline
             // passes meanwhile; the next Read (for the rest of the 4 bytes) meets the deadline.
             this.rwc.setReadDeadline(0);
