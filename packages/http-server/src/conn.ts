@@ -202,11 +202,11 @@ export class ServerConn implements ConnReaderOwner {
   // read deadline passes, the peer goes away, or the server closes it; the read that follows
   // meets whichever it was.
   // Resolves with what ended the wait ('data' too when bytes were buffered already;
-  // 'unsupported' for a Conn that cannot watch).
+  // 'unsupported' when it did not wait: a Conn that cannot watch, or unflushed output).
   async #waitIdle(): Promise<ReadableState | 'unsupported'> {
     const watch = (this.rwc as Partial<ReadableWatcher>).waitReadable;
-    if (typeof watch !== 'function') return 'unsupported';
-    if (this.bufr.buffered() > 0 || this.bufw.buffered() > 0 || this.r.hasByte) return 'data';
+    if (typeof watch !== 'function' || this.bufw.buffered() > 0) return 'unsupported';
+    if (this.bufr.buffered() > 0 || this.r.hasByte) return 'data';
     pool4k.put(this.bufr.releaseBuffer());
     pool4k.put(this.bufw.releaseBuffer());
     const rb = this.#resBuf;
