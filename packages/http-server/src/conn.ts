@@ -91,7 +91,11 @@ export class ServerConn implements ConnReaderOwner {
   /** Unix seconds of the last state change (Go packs these together). */
   stateUnixSec = 0;
   lastMethod = '';
-  readonly #ac = new AbortController();
+  // The connection's signal, made on first use (most connections never need one); until then
+  // an abort is only recorded.
+  #ac: AbortController | undefined = undefined;
+  #aborted = false;
+  #abortReason: unknown = undefined;
 
   readonly #parent: AbortSignal | undefined;
 
@@ -100,7 +104,7 @@ export class ServerConn implements ConnReaderOwner {
     this.rwc = rwc;
     // The conn's signal follows the base/conn signal from the server's hooks.
     if (parent !== undefined) {
-      if (parent.aborted) this.#ac.abort(parent.reason);
+      if (parent.aborted) this.#abort(parent.reason);
       else {
         this.#parent = parent;
         parent.addEventListener('abort', this.#onParentAbort, { once: true });
@@ -116,7 +120,7 @@ export class ServerConn implements ConnReaderOwner {
         } catch (err) {
           if (this.werr === undefined) {
             this.werr = err;
-            this.#ac.abort(err);
+            this.#abort(err);
           }
           throw err;
         }
@@ -127,15 +131,27 @@ export class ServerConn implements ConnReaderOwner {
 
   /** The connection's signal: aborted when the client goes away or a write fails. */
   get signal(): AbortSignal {
+    if (this.#ac === undefined) {
+      this.#ac = new AbortController();
+      if (this.#aborted) this.#ac.abort(this.#abortReason);
+    }
     return this.#ac.signal;
   }
 
+  // First reason wins, as with AbortController.abort.
+  #abort(reason: unknown): void {
+    if (this.#aborted) return;
+    this.#aborted = true;
+    this.#abortReason = reason;
+    this.#ac?.abort(reason);
+  }
+
   readonly #onParentAbort = (): void => {
-    if (!this.#ac.signal.aborted) this.#ac.abort(this.#parent?.reason);
+    this.#abort(this.#parent?.reason);
   };
 
   onReadError(err: unknown): void {
-    if (!this.#ac.signal.aborted) this.#ac.abort(err ?? EOF);
+    this.#abort(err ?? EOF);
   }
 
   // Go: the sync.Pool of 2 KiB response writers — here one per connection, reused by each

@@ -211,7 +211,9 @@ export class Server {
             }
             parent = s;
           }
-          const c = new ServerConn(this, rwc, parent);
+          // The background signal never aborts: nothing to follow (and no listener on it
+          // per connection).
+          const c = new ServerConn(this, rwc, parent === background ? undefined : parent);
           c.setState(ConnState.StateNew, true); // before serve can return
           void c.serve();
         },

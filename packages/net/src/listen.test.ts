@@ -56,6 +56,21 @@ describe('listen', () => {
     await ln.close();
   });
 
+  test('NET-01 an accepted conn reports the address it was reached at, wildcard listener too', async () => {
+    // A listener bound to one address hands that address over (no getsockname); a wildcard
+    // listener's conns ask the kernel, which knows the address the client dialed.
+    const wild = await listen('tcp4', ':0');
+    const port = (wild.addr() as TCPAddr).port;
+    expect(wild.addr().toString()).toBe(`0.0.0.0:${port}`);
+    const c = await dial('tcp', `127.0.0.1:${port}`);
+    const s = await wild.accept();
+    expect(s.localAddr().toString()).toBe(`127.0.0.1:${port}`);
+    expect(s.localAddr()).toBeInstanceOf(TCPAddr);
+    await c.close();
+    await s.close();
+    await wild.close();
+  });
+
   test('NET-01 a pending accept is served by the next connection', async () => {
     const ln = await listen('tcp', '127.0.0.1:0');
     const a1 = ln.accept();

@@ -128,7 +128,16 @@ export async function listen(
   const laddr =
     a !== null && typeof a === 'object' ? tcpAddrOf(a.address, a.port) : new TCPAddr(ip, port);
   const ka = resolveKeepAlive(config.keepAlive, config.keepAliveConfig);
-  return new SocketListener(server, network, laddr, config, (s) => new TCPConn(s, network, ka));
+  // Go reads every accepted conn's local address (getsockname); for a listener bound to one
+  // address that is the listener's own, so pass it and save a syscall per connection.
+  const own = laddr.ip !== '' && laddr.ip !== '0.0.0.0' && laddr.ip !== '::' && laddr.zone === '';
+  return new SocketListener(
+    server,
+    network,
+    laddr,
+    config,
+    (s) => new TCPConn(s, network, ka, own ? laddr : undefined),
+  );
 }
 
 async function listenUnix(
