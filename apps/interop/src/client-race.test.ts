@@ -6,7 +6,7 @@
 // report the error to the caller; their counts are printed (not asserted: they depend on
 // timing), as is Go's own client, run in the same window.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type ClientRaceRow, clientRace, table } from './race.js';
+import { type ClientRaceRow, clientRace, clientRaceLine, table } from './race.js';
 import { goMissing } from './testutil/env.js';
 
 describe.skipIf(goMissing !== null)(
@@ -16,18 +16,7 @@ describe.skipIf(goMissing !== null)(
 
     beforeAll(async () => {
       rows = await clientRace({ serverIdle: 300, duration: 8_000, lanes: 8, offset: 0, jitter: 3 });
-      console.log(
-        table(
-          rows.map((r) => ({
-            client: r.client,
-            GETs: r.requests,
-            failed: r.failures,
-            attempts: r.attempts,
-            reused: r.reused,
-            'first error': r.firstError,
-          })),
-        ),
-      );
+      console.log(table(rows.map(clientRaceLine)));
     }, 60_000);
 
     it("ka's Transport: zero failed GETs", () => {

@@ -12,7 +12,7 @@
 // `load` drives ka's server with wrk, ab -k and h2load --h1. Each prints a table.
 import { parseArgs } from 'node:util';
 import { killAllPeers } from './peers.js';
-import { clientRace, proxyRace, table } from './race.js';
+import { clientRace, clientRaceLine, proxyRace, proxyRaceLine, table } from './race.js';
 import { runLoad } from './tools.js';
 
 function ms(text: string): number {
@@ -71,7 +71,7 @@ async function runProxyRace(): Promise<void> {
       pauses: [p1, p1, p1, p2],
       jitter,
     });
-    console.log(table(g.map(proxyRow)));
+    console.log(table(g.map(proxyRaceLine)));
   }
   if (only === 'production') return;
   console.log(
@@ -86,21 +86,7 @@ async function runProxyRace(): Promise<void> {
     pauses: [serverIdle + offset],
     jitter,
   });
-  console.log(table(b.map(proxyRow)));
-}
-
-function proxyRow(r: Awaited<ReturnType<typeof proxyRace>>[number]) {
-  return {
-    server: r.server,
-    GETs: r.gets,
-    'GET 502': r.get502,
-    POSTs: r.posts,
-    'POST 502': r.post502,
-    other: r.other,
-    'upstream conns': r.serverConns,
-    'upstream errors': r.upstreamErrors,
-    'first other': r.firstOther,
-  };
+  console.log(table(b.map(proxyRaceLine)));
 }
 
 async function runClientRace(): Promise<void> {
@@ -112,18 +98,7 @@ async function runClientRace(): Promise<void> {
       `GET, pause ${serverIdle + offset} ms ± ${jitter} ms, ${duration / 1000} s`,
   );
   const rows = await clientRace({ serverIdle, duration, lanes, offset, jitter, server });
-  console.log(
-    table(
-      rows.map((r) => ({
-        client: r.client,
-        GETs: r.requests,
-        failed: r.failures,
-        attempts: r.attempts,
-        reused: r.reused,
-        'first error': r.firstError,
-      })),
-    ),
-  );
+  console.log(table(rows.map(clientRaceLine)));
 }
 
 switch (cmd) {

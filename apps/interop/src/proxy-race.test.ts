@@ -21,26 +21,13 @@
 // only the side where Go has long closed (no race left, zero 502s) while a Node server is
 // still closing — which measures timer lateness, not the race.
 import { beforeAll, describe, expect, it } from 'vitest';
-import { type ProxyRaceRow, proxyRace, table } from './race.js';
+import { type ProxyRaceRow, proxyRace, proxyRaceLine, table } from './race.js';
 import { goMissing, nginxMissing, requireBuilt } from './testutil/env.js';
 
 const missing = nginxMissing ?? goMissing;
 
 function print(title: string, rows: ProxyRaceRow[]): void {
-  console.log(
-    `${title}\n${table(
-      rows.map((r) => ({
-        server: r.server,
-        GETs: r.gets,
-        'GET 502': r.get502,
-        POSTs: r.posts,
-        'POST 502': r.post502,
-        other: r.other,
-        'upstream conns': r.serverConns,
-        'upstream errors': r.upstreamErrors,
-      })),
-    )}`,
-  );
+  console.log(`${title}\n${table(rows.map(proxyRaceLine))}`);
 }
 
 describe.skipIf(missing !== null)(

@@ -422,3 +422,30 @@ export function table(rows: Record<string, string | number | undefined>[]): stri
     ...rows.map((r) => line(cols.map((c) => cell(r[c])))),
   ].join('\n');
 }
+
+/** A proxy-race row as a table line (the CLI and the tests print the same columns). */
+export function proxyRaceLine(r: ProxyRaceRow): Record<string, string | number | undefined> {
+  return {
+    server: r.server,
+    GETs: r.gets,
+    'GET 502': r.get502,
+    POSTs: r.posts,
+    'POST 502': r.post502,
+    other: r.other,
+    'upstream conns': r.serverConns,
+    'upstream errors': r.upstreamErrors,
+    'first other': r.firstOther,
+  };
+}
+
+/** A client-race row as a table line. */
+export function clientRaceLine(r: ClientRaceRow): Record<string, string | number | undefined> {
+  return {
+    client: r.client,
+    GETs: r.requests,
+    failed: r.failures,
+    attempts: r.attempts,
+    reused: r.reused,
+    'first error': r.firstError,
+  };
+}
