@@ -6,6 +6,7 @@ import { benchBufio } from './bufio-read.js';
 import { benchClients } from './client-bench.js';
 import { benchNetRead } from './net-read.js';
 import { benchServers, type ServerBenchRow } from './server-bench.js';
+import { benchServerPipeline } from './server-pipeline.js';
 
 interface Args {
   only: string[];
@@ -14,7 +15,7 @@ interface Args {
   rounds: number | undefined;
 }
 
-const benchmarks = ['net-read', 'bufio-read', 'server', 'client'] as const;
+const benchmarks = ['net-read', 'bufio-read', 'server', 'client', 'pipeline'] as const;
 type BenchName = (typeof benchmarks)[number];
 
 function parse(argv: string[]): Args {
@@ -104,6 +105,26 @@ async function main(): Promise<void> {
         console.log(
           `ka / undici Pool at 50 concurrent: ${(get('ka Client', 'concurrent').rps / get('undici Pool', 'concurrent').rps).toFixed(2)} (goal >= 1); ka / http.Agent sequential: ${(get('ka Client', 'sequential').rps / get('node http.Agent', 'sequential').rps).toFixed(2)} (goal >= 1)\n`,
         );
+      }
+    } else if (name === 'pipeline') {
+      const o = { requests: 100_000, conns: 50, rounds: args.rounds ?? 5 };
+      const res = await benchServerPipeline(o);
+      out[name] = { options: o, ...res };
+      if (!args.json) {
+        console.log(
+          `pipeline: ka's server path for GET /hello over in-memory conns (${o.conns} conns, ${o.requests} requests, best of ${o.rounds}; a diagnostic, no sockets)`,
+        );
+        console.log(
+          table([
+            ['CPU ns/req', 'Promises/req', 'response bytes/req'],
+            [
+              res.cpuNsPerRequest.toFixed(0),
+              res.promisesPerRequest.toFixed(1),
+              res.bytesPerRequest.toFixed(0),
+            ],
+          ]),
+        );
+        console.log('');
       }
     } else if (name === 'server') {
       const o = { requests: 20_000, conns: 50, closeRequests: 5_000, idle: 5_000 };

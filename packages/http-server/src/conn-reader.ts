@@ -5,9 +5,9 @@
 // request body fully read, it keeps one background read of a single byte pending on the
 // socket: if the client goes away, that read fails and the request's signal is aborted; if the
 // client pipelines the next request, the byte is kept and handed back on the next read.
-import type { Reader } from '@ka/io';
+import type { SyncReader } from '@ka/io';
 import { isTimeout } from '@ka/io';
-import type { Conn, ReadableWait, ReadableWatcher } from '@ka/net';
+import type { Conn, ReadableState, ReadableWatcher } from '@ka/net';
 
 /** Deadline used to interrupt a pending read at once (Go's `aLongTimeAgo`). */
 export const aLongTimeAgo = 1;
@@ -19,7 +19,7 @@ export interface ConnReaderOwner {
 }
 
 /** Go's `connReader`. Internal to the server. */
-export class ConnReader implements Reader {
+export class ConnReader implements SyncReader {
   readonly rwc: Conn;
   /** Null once the handler of a hijacked conn returned: plain pass-through from then on. */
   owner: ConnReaderOwner | null;
@@ -30,7 +30,9 @@ export class ConnReader implements Reader {
   #inRead = false;
   #aborted = false;
   #bg: Promise<void> | null = null;
-  #watch: ReadableWait | null = null;
+  // Stops the background watch; null when none is pending.
+  #stopWatch: (() => void) | null = null;
+  #watching = false;
 
   constructor(rwc: Conn, owner: ConnReaderOwner) {
     this.rwc = rwc;
@@ -67,25 +69,23 @@ export class ConnReader implements Reader {
     // Where the conn can report readability without a read (ka's TCP conns can), watch instead
     // of reading a byte: same outcome — a gone client cancels the request, pipelined bytes
     // stay queued — without interrupting a read with a deadline error on every request.
-    const watchable = (this.rwc as Partial<ReadableWatcher>).waitReadable;
+    const watchable = (this.rwc as Partial<ReadableWatcher>).watchReadable;
     if (typeof watchable === 'function') {
-      const watch = watchable.call(this.rwc);
-      this.#watch = watch;
-      this.#bg = this.#backgroundWatch(watch);
+      this.#watching = true;
+      const stop = watchable.call(this.rwc, this.#onWatch);
+      if (this.#watching) this.#stopWatch = stop; // else it ended at once
       return;
     }
     this.rwc.setReadDeadline(0);
     this.#bg = this.#backgroundRead();
   }
 
-  async #backgroundWatch(watch: ReadableWait): Promise<void> {
-    const state = await watch.promise;
-    if (this.#watch !== watch) return; // cancelled by abortPendingRead, which reset the state
-    if (state === 'eof' || state === 'error' || state === 'closed') this.#handleReadError(null);
+  readonly #onWatch = (state: ReadableState): void => {
+    this.#watching = false;
+    this.#stopWatch = null;
     this.#inRead = false;
-    this.#bg = null;
-    this.#watch = null;
-  }
+    if (state === 'eof' || state === 'error' || state === 'closed') this.#handleReadError(null);
+  };
 
   async #backgroundRead(): Promise<void> {
     try {
@@ -107,24 +107,49 @@ export class ConnReader implements Reader {
   }
 
   // Go: (*connReader).abortPendingRead — interrupt the background read and wait for it.
-  async abortPendingRead(): Promise<void> {
-    if (!this.#inRead || this.#bg === null) return;
-    if (this.#watch !== null) {
-      // Cancelling a watch consumes nothing and settles by itself: no need to wait for it.
-      this.#watch.cancel();
-      this.#watch = null;
-      this.#bg = null;
+  // Returns undefined when that is done already (always so for a watch), else a Promise.
+  abortPendingRead(): Promise<void> | undefined {
+    if (!this.#inRead) return undefined;
+    if (this.#watching) {
+      // Stopping a watch consumes nothing and is immediate: nothing to wait for.
+      const stop = this.#stopWatch;
+      this.#watching = false;
+      this.#stopWatch = null;
       this.#inRead = false;
-      return;
+      stop?.();
+      return undefined;
     }
+    const bg = this.#bg;
+    if (bg === null) return undefined;
+    return this.#abortRead(bg);
+  }
+
+  async #abortRead(bg: Promise<void>): Promise<void> {
     this.#aborted = true;
     this.rwc.setReadDeadline(aLongTimeAgo);
-    await this.#bg;
+    await bg;
     this.rwc.setReadDeadline(0);
   }
 
   #handleReadError(err: unknown): void {
     this.owner?.onReadError(err);
+  }
+
+  /** {@link read} without waiting ({@link SyncReader}); `undefined` when it would wait. */
+  tryRead(p: Uint8Array): number | undefined {
+    const rwc = this.rwc as Conn & Partial<SyncReader>;
+    if (typeof rwc.tryRead !== 'function') return undefined;
+    if (this.owner === null) return rwc.tryRead(p);
+    if (this.#inRead || this.hitReadLimit() || p.length === 0) return undefined;
+    if (p.length > this.remain) p = p.subarray(0, this.remain);
+    if (this.#hasByte) {
+      p[0] = this.#byteBuf[0]!;
+      this.#hasByte = false;
+      return 1;
+    }
+    const n = rwc.tryRead(p);
+    if (n !== undefined) this.remain -= n;
+    return n;
   }
 
   // Go: (*connReader).Read

@@ -11,8 +11,17 @@ import {
   validHeaderFieldValue,
   validHostHeader,
 } from '@ka/http';
-import { isMessageBody, readRequestKeepHost } from '@ka/http/internal';
-import { BufReader, BufWriter, EOF, is, isTimeout, type Writer } from '@ka/io';
+import { isMessageBody, readRequestKeepHostEager } from '@ka/http/internal';
+import {
+  BufReader,
+  BufWriter,
+  type EagerWriter,
+  EOF,
+  is,
+  isEagerWriter,
+  isTimeout,
+  type Writer,
+} from '@ka/io';
 import {
   type CloseWriter,
   type Conn,
@@ -91,6 +100,10 @@ export class ServerConn implements ConnReaderOwner {
   /** Unix seconds of the last state change (Go packs these together). */
   stateUnixSec = 0;
   lastMethod = '';
+  /** @internal The server's list of tracked conns (Go's activeConn). */
+  trackPrev: ServerConn | null = null;
+  /** @internal */
+  trackNext: ServerConn | null = null;
   // The connection's signal, made on first use (most connections never need one); until then
   // an abort is only recorded.
   #ac: AbortController | undefined = undefined;
@@ -113,20 +126,35 @@ export class ServerConn implements ConnReaderOwner {
     this.r = new ConnReader(rwc, this);
     this.bufr = new BufReader(this.r, 4096, pool4k.get());
     // Go: checkConnErrorWriter — remember the first write error and cancel the request.
-    const sink: Writer = {
+    const sink: Writer & Partial<EagerWriter> = {
       write: async (p) => {
         try {
           return await rwc.write(p);
         } catch (err) {
-          if (this.werr === undefined) {
-            this.werr = err;
-            this.#abort(err);
-          }
+          this.#noteWriteError(err);
           throw err;
         }
       },
     };
+    if (isEagerWriter(rwc)) {
+      // A small response usually leaves in one synchronous socket write: no Promise at all.
+      sink.writeEager = (p) => {
+        const r = rwc.writeEager(p);
+        if (typeof r === 'number') return r;
+        return r.catch((err: unknown) => {
+          this.#noteWriteError(err);
+          throw err;
+        });
+      };
+    }
     this.bufw = new BufWriter(sink, 4 << 10, pool4k.get());
+  }
+
+  #noteWriteError(err: unknown): void {
+    if (this.werr === undefined) {
+      this.werr = err;
+      this.#abort(err);
+    }
   }
 
   /** The connection's signal: aborted when the client goes away or a write fails. */
@@ -198,30 +226,44 @@ export class ServerConn implements ConnReaderOwner {
     return { conn: this.rwc, reader: this.bufr, writer: this.bufw };
   }
 
-  // Go: (*conn).finalFlush + close
-  async close(): Promise<void> {
-    let flushed = true;
-    try {
-      await this.bufw.flush();
-    } catch {
-      flushed = false; // the socket is going away anyway
+  // Go: (*conn).finalFlush + close. Undefined when done synchronously (the usual case: the
+  // last bytes were flushed already, or the kernel took them at once).
+  close(): Promise<void> | undefined {
+    const f = this.bufw.flushEager();
+    if (f === undefined) {
+      this.#closeNow(true);
+      return undefined;
     }
-    await this.rwc.close().catch(noop);
+    return f.then(
+      () => this.#closeNow(true),
+      () => this.#closeNow(false), // the socket is going away anyway
+    );
+  }
+
+  #closeNow(flushed: boolean): void {
+    // SocketConn.close takes effect at once; its Promise only reports a second close.
+    this.rwc.close().catch(noop);
     // Go: putBufioReader / putBufioWriter — the buffers go back to their pools. A writer
     // whose last write failed keeps its buffer: Node may still hold a reference to it.
     pool4k.put(this.bufr.releaseBuffer());
-    if (flushed && this.werr === undefined) pool4k.put(this.bufw.releaseBuffer());
+    if (flushed && this.werr === undefined) {
+      pool4k.put(this.bufw.releaseBuffer());
+      // the response buffer's bytes were copied into bufw: it is free too
+      const rb = this.#resBuf;
+      if (rb !== null) pool2k.put(rb.releaseBuffer());
+    }
   }
 
   // Not in Go: while a keep-alive connection waits for its next request, its buffers go back
   // to the pools (an idle connection holds none), and come back when bytes arrive — or the
   // read deadline passes, the peer goes away, or the server closes it; the read that follows
   // meets whichever it was.
-  // Resolves with what ended the wait ('data' too when bytes were buffered already;
-  // 'unsupported' when it did not wait: a Conn that cannot watch, or unflushed output).
-  async #waitIdle(): Promise<ReadableState | 'unsupported'> {
-    const watch = (this.rwc as Partial<ReadableWatcher>).waitReadable;
-    if (typeof watch !== 'function' || this.bufw.buffered() > 0) return 'unsupported';
+  // Gives what ended the wait ('data' too when bytes were buffered already; 'unsupported'
+  // when it did not wait: a Conn that cannot watch, or unflushed output) — at once when that
+  // is known already, else through a Promise.
+  #waitIdle(): ReadableState | 'unsupported' | Promise<ReadableState> {
+    const rwc = this.rwc as Conn & Partial<ReadableWatcher>;
+    if (typeof rwc.watchReadable !== 'function' || this.bufw.buffered() > 0) return 'unsupported';
     if (this.bufr.buffered() > 0 || this.r.hasByte) return 'data';
     pool4k.put(this.bufr.releaseBuffer());
     pool4k.put(this.bufw.releaseBuffer());
@@ -230,10 +272,41 @@ export class ServerConn implements ConnReaderOwner {
       pool2k.put(rb.releaseBuffer());
       rb.reset(detachedWriter); // drop the finished response it still points at
     }
-    const state = await watch.call(this.rwc, { deadline: true }).promise;
-    this.bufr.attachBuffer(pool4k.get());
-    this.bufw.attachBuffer(pool4k.get());
-    return state;
+    let now: ReadableState | undefined;
+    let resolve: ((state: ReadableState) => void) | undefined;
+    rwc.watchReadable(
+      (state) => {
+        this.bufr.attachBuffer(pool4k.get());
+        this.bufw.attachBuffer(pool4k.get());
+        if (resolve !== undefined) resolve(state);
+        else now = state;
+      },
+      { deadline: true },
+    );
+    if (now !== undefined) return now;
+    return new Promise<ReadableState>((r) => {
+      resolve = r;
+    });
+  }
+
+  // Resolves once input is readable or the wait ends otherwise; undefined when there is no
+  // need to wait (input at hand, or a Conn that cannot watch).
+  #firstBytes(): Promise<unknown> | undefined {
+    const rwc = this.rwc as Conn & Partial<ReadableWatcher>;
+    if (typeof rwc.watchReadable !== 'function') return undefined;
+    let resolve: ((state: ReadableState) => void) | undefined;
+    let done = false;
+    rwc.watchReadable(
+      (state) => {
+        done = true;
+        resolve?.(state);
+      },
+      { deadline: true },
+    );
+    if (done) return undefined;
+    return new Promise<ReadableState>((r) => {
+      resolve = r;
+    });
   }
 
   // Go: (*conn).closeWriteAndWait — FIN now, keep the socket a moment so our last bytes are
@@ -250,65 +323,114 @@ export class ServerConn implements ConnReaderOwner {
     await this.server.sleep(rstAvoidanceDelay);
   }
 
-  // Go: (*conn).readRequest
-  async readRequest(): Promise<Response> {
+  // Go: (*conn).readRequest — synchronous when the whole head is already buffered (the
+  // common case on a busy keep-alive connection), else a Promise. Fails by throwing or
+  // rejecting, with the errors Go's readRequest returns.
+  readRequest(): Response | Promise<Response> {
     if (this.hijacked) throw ErrHijacked;
     const srv = this.server;
-    const t0 = Date.now();
-    const wholeReqDeadline = srv.readTimeout > 0 ? t0 + srv.readTimeout : 0;
+    const wholeReqDeadline = srv.readTimeout > 0 ? Date.now() + srv.readTimeout : 0;
+    this.r.setReadLimit(srv.initialReadLimitSize());
+    if (this.bufr.buffered() === 0) this.bufr.tryFill();
+    if (this.lastMethod === 'POST') {
+      if (this.bufr.buffered() < 4) return this.#readRequestAfterPost(wholeReqDeadline);
+      this.#skipStrayCRLF(this.bufr.bufferedBytes());
+    }
+    return this.#parse(wholeReqDeadline);
+  }
+
+  // Parses the head from the buffer (synchronously when it is all there) and checks it.
+  #parse(wholeReqDeadline: number): Response | Promise<Response> {
+    let req: Request | Promise<Request>;
     try {
-      this.r.setReadLimit(srv.initialReadLimitSize());
-      if (this.lastMethod === 'POST') {
-        // RFC 7230 §3: tolerate the stray CRLF old clients send after a POST body.
-        const peek = await this.bufr.peek(4).catch(() => new Uint8Array(0));
-        await this.bufr.discard(numLeadingCRorLF(peek));
-      }
+      req = readRequestKeepHostEager(this.bufr);
+    } catch (err) {
+      this.#armWriteDeadline();
+      throw this.#readError(err);
+    }
+    if (req instanceof Promise) return this.#awaitRequest(req, wholeReqDeadline);
+    try {
+      return this.#prepare(req, wholeReqDeadline);
+    } finally {
+      this.#armWriteDeadline();
+    }
+  }
+
+  // RFC 7230 §3: tolerate the stray CRLF old clients send after a POST body.
+  #skipStrayCRLF(peek: Uint8Array): void {
+    this.bufr.skip(numLeadingCRorLF(peek.subarray(0, 4)));
+  }
+
+  async #readRequestAfterPost(wholeReqDeadline: number): Promise<Response> {
+    const peek = await this.bufr.peek(4).catch(() => new Uint8Array(0));
+    this.#skipStrayCRLF(peek);
+    return this.#parse(wholeReqDeadline);
+  }
+
+  async #awaitRequest(pending: Promise<Request>, wholeReqDeadline: number): Promise<Response> {
+    try {
       let req: Request;
       try {
-        req = await readRequestKeepHost(this.bufr);
+        req = await pending;
       } catch (err) {
-        if (this.r.hitReadLimit()) throw errTooLarge;
-        throw err;
+        throw this.#readError(err);
       }
-      // Go: http1ServerSupportsRequest — HTTP/1.x, or the HTTP/2 preface for upgraders.
-      const h2Preface =
-        req.protoMajor === 2 &&
-        req.protoMinor === 0 &&
-        req.method === 'PRI' &&
-        req.requestURI === '*';
-      if (req.protoMajor !== 1 && !h2Preface) {
-        throw new StatusError(505, 'HTTP Version Not Supported', 'unsupported protocol version');
-      }
-      this.lastMethod = req.method;
-      this.r.setInfiniteReadLimit();
+      return this.#prepare(req, wholeReqDeadline);
+    } finally {
+      this.#armWriteDeadline();
+    }
+  }
 
-      const hosts = req.header.values('Host');
-      const isH2Upgrade = h2Preface; // Go: req.isH2Upgrade
-      const atLeast11 = req.protoMajor > 1 || (req.protoMajor === 1 && req.protoMinor >= 1);
-      if (atLeast11 && hosts.length === 0 && !isH2Upgrade && req.method !== 'CONNECT') {
-        throw badRequest('missing required Host header');
-      }
-      if (hosts.length === 1 && !validHostHeader(hosts[0]!))
-        throw badRequest('malformed Host header');
+  // A head cut off by the read limit is "too large", whatever the parser made of it.
+  #readError(err: unknown): unknown {
+    return this.r.hitReadLimit() ? errTooLarge : err;
+  }
+
+  #armWriteDeadline(): void {
+    const wt = this.server.writeTimeout;
+    if (wt > 0) this.rwc.setWriteDeadline(Date.now() + wt);
+  }
+
+  // The checks Go's readRequest makes once the head is parsed, and the Response.
+  #prepare(req: Request, wholeReqDeadline: number): Response {
+    // Go: http1ServerSupportsRequest — HTTP/1.x, or the HTTP/2 preface for upgraders.
+    const h2Preface =
+      req.protoMajor === 2 &&
+      req.protoMinor === 0 &&
+      req.method === 'PRI' &&
+      req.requestURI === '*';
+    if (req.protoMajor !== 1 && !h2Preface) {
+      throw new StatusError(505, 'HTTP Version Not Supported', 'unsupported protocol version');
+    }
+    this.lastMethod = req.method;
+    this.r.setInfiniteReadLimit();
+
+    const hosts = req.header.values('Host');
+    const isH2Upgrade = h2Preface; // Go: req.isH2Upgrade
+    const atLeast11 = req.protoMajor > 1 || (req.protoMajor === 1 && req.protoMinor >= 1);
+    if (atLeast11 && hosts.length === 0 && !isH2Upgrade && req.method !== 'CONNECT') {
+      throw badRequest('missing required Host header');
+    }
+    if (hosts.length === 1 && !validHostHeader(hosts[0]!))
+      throw badRequest('malformed Host header');
+    if (!req.headerWireChecked) {
       for (const [k, vv] of req.header.entries()) {
         if (!validHeaderFieldName(k)) throw badRequest('invalid header name');
         for (const v of vv) if (!validHeaderFieldValue(v)) throw badRequest('invalid header value');
       }
-      req.header.del('Host');
-
-      req.remoteAddr = this.remoteAddr;
-      if (isMessageBody(req.body)) req.body.doEarlyClose = true;
-
-      this.rwc.setReadDeadline(wholeReqDeadline);
-      const w = new Response(this, req);
-      // The request's signal (Go's request context) is made on first use: most handlers never
-      // look at it, and an AbortController per request is a measurable cost.
-      req.setLazySignal(() => w.signal);
-      if (isH2Upgrade) w.closeAfterReply = true;
-      return w;
-    } finally {
-      if (srv.writeTimeout > 0) this.rwc.setWriteDeadline(Date.now() + srv.writeTimeout);
     }
+    req.header.del('Host');
+
+    req.remoteAddr = this.remoteAddr;
+    if (isMessageBody(req.body)) req.body.doEarlyClose = true;
+
+    this.rwc.setReadDeadline(wholeReqDeadline);
+    const w = new Response(this, req);
+    // The request's signal (Go's request context) is made on first use: most handlers never
+    // look at it, and an AbortController per request is a measurable cost.
+    req.setLazySignal(() => w.signal);
+    if (isH2Upgrade) w.closeAfterReply = true;
+    return w;
   }
 
   // Go: (*conn).serve
@@ -324,11 +446,19 @@ export class ServerConn implements ConnReaderOwner {
       if (srv.readHeaderTimeoutOrRead() > 0) {
         this.rwc.setReadDeadline(Date.now() + srv.readHeaderTimeoutOrRead());
       }
+      // Wait for the first bytes without a read in flight, so the request is parsed where it
+      // lies; whatever else ends the wait (deadline, EOF, reset) the read meets next.
+      const first = this.#firstBytes();
+      if (first !== undefined) await first;
       for (;;) {
         let w: Response | null = null;
+        // What may be awaited below; cleared with `w` before the idle wait (an async function
+        // keeps its locals while it waits, and these hold the finished exchange).
+        let pending: unknown = null;
         let err: unknown;
         try {
-          w = await this.readRequest();
+          pending = this.readRequest();
+          w = pending instanceof Promise ? await pending : (pending as Response);
         } catch (e) {
           err = e;
         }
@@ -365,14 +495,17 @@ export class ServerConn implements ConnReaderOwner {
         }
 
         inFlight = w;
-        await srv.serveRequest(w, w.req);
+        // A handler that finished synchronously costs no await.
+        pending = srv.serveRequest(w, w.req);
+        if (isThenable(pending)) await pending;
         inFlight = null;
         w.cancel();
         if (this.hijacked) {
           this.r.releaseConn();
           return;
         }
-        await w.finishRequest();
+        pending = w.finishRequest();
+        if (pending !== undefined) await pending;
         this.rwc.setWriteDeadline(0);
         if (!w.shouldReuseConnection()) {
           if (w.requestBodyLimitHit || w.closedRequestBodyEarly()) await this.closeWriteAndWait();
@@ -382,6 +515,7 @@ export class ServerConn implements ConnReaderOwner {
         this.curReq = null;
         // An async function keeps its locals while it waits: let the finished request go.
         w = null;
+        pending = null;
 
         if (!srv.doKeepAlives()) {
           // shutting down: we may have answered without Connection: close; such is HTTP/1.1
@@ -391,28 +525,33 @@ export class ServerConn implements ConnReaderOwner {
         const idleDeadline = idle > 0 ? Date.now() + idle : 0;
         this.rwc.setReadDeadline(idleDeadline);
 
-        // Wait for the next request to start arriving before arming the header timeout.
-        let peeked: Uint8Array;
-        try {
-          const woke = await this.#waitIdle();
-          // Nothing arrived (idle timeout, EOF, reset, closed by shutdown): the Peek would fail
-          // or see EOF; end now, without building its error — a burst of idle connections
-          // timing out together closes them back to back, the window a proxy can race small.
-          if (woke === 'timeout' || woke === 'eof' || woke === 'error' || woke === 'closed') {
+        // Wait for the next request to start arriving before arming the header timeout (Go's
+        // Peek(4)). Bytes already at hand (a pipelining client) need no wait.
+        if (this.bufr.buffered() < 4 && !(this.bufr.tryFill() && this.bufr.buffered() >= 4)) {
+          try {
+            const waiting = this.#waitIdle();
+            const woke = typeof waiting === 'string' ? waiting : await waiting;
+            // Nothing arrived (idle timeout, EOF, reset, closed by shutdown): the Peek would
+            // fail or see EOF; end now, without building its error — a burst of idle
+            // connections timing out together closes them back to back, the window a proxy
+            // can race small.
+            if (woke === 'timeout' || woke === 'eof' || woke === 'error' || woke === 'closed') {
+              return;
+            }
+            if (woke === 'data' && idleDeadline !== 0) {
+              // Go: the Read blocked in Peek takes the bytes that woke it even if the deadline
+              // passes meanwhile; the next Read (for the rest of the 4 bytes) meets it.
+              this.rwc.setReadDeadline(0);
+              if (!this.bufr.tryFill()) await this.bufr.peek(1);
+              this.rwc.setReadDeadline(idleDeadline);
+            } else {
+              this.bufr.tryFill();
+            }
+            if (this.bufr.buffered() < 4 && (await this.bufr.peek(4)).length < 4) return; // EOF
+          } catch {
             return;
           }
-          if (woke === 'data' && idleDeadline !== 0) {
-            // Go: the Read blocked in Peek takes the bytes that woke it even if the deadline
-            // passes meanwhile; the next Read (for the rest of the 4 bytes) meets the deadline.
-            this.rwc.setReadDeadline(0);
-            await this.bufr.peek(1);
-            this.rwc.setReadDeadline(idleDeadline);
-          }
-          peeked = await this.bufr.peek(4);
-        } catch {
-          return;
         }
-        if (peeked.length < 4) return; // EOF
 
         const rht = srv.readHeaderTimeoutOrRead();
         this.rwc.setReadDeadline(rht > 0 ? Date.now() + rht : 0);
@@ -433,7 +572,8 @@ export class ServerConn implements ConnReaderOwner {
           await this.r.abortPendingRead();
           await inFlight.reqBody.close().catch(noop);
         }
-        await this.close();
+        const closing = this.close();
+        if (closing !== undefined) await closing;
         this.setState(ConnState.StateClosed, true);
       }
       this.#parent?.removeEventListener('abort', this.#onParentAbort);
@@ -468,6 +608,14 @@ export class ServerConn implements ConnReaderOwner {
 const detachedWriter: Writer = {
   write: () => Promise.reject(new Error('http: response buffer used between responses')),
 };
+
+function isThenable(x: unknown): x is PromiseLike<unknown> {
+  return (
+    x !== null &&
+    (typeof x === 'object' || typeof x === 'function') &&
+    typeof (x as PromiseLike<unknown>).then === 'function'
+  );
+}
 
 function errorText(err: unknown): string {
   if (err instanceof Error) return err.message;

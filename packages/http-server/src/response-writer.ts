@@ -40,7 +40,7 @@ import {
 import type { ResponseWriter } from './handler.js';
 import {
   bodyAllowedForStatus,
-  currentHttpDate,
+  currentHttpDateLine,
   excludedHeadersNoBody,
   foreachHeaderElement,
   hasToken,
@@ -225,12 +225,14 @@ export class Response implements ResponseWriter {
 
   // Go: (*response).write
   write(p: Uint8Array | string): Promise<number> {
-    const pr = this.#write(p);
-    pr.catch(noop); // a handler that does not await a failed write must not crash the process
-    return pr;
+    const r = this.#write(p);
+    if (typeof r === 'number') return Promise.resolve(r);
+    r.catch(noop); // a handler that does not await a failed write must not crash the process
+    return r;
   }
 
-  #write(p: Uint8Array | string): Promise<number> {
+  // A number when the bytes were buffered synchronously.
+  #write(p: Uint8Array | string): number | Promise<number> {
     if (this.conn.hijacked) {
       if (p.length > 0) this.conn.server.logf('http: response.Write on hijacked connection');
       return Promise.reject(ErrHijacked);
@@ -239,7 +241,7 @@ export class Response implements ResponseWriter {
     if (this.canWriteContinue) this.disableWriteContinue();
     if (!this.wroteHeader) this.writeHeader(200);
     const n = typeof p === 'string' ? Buffer.byteLength(p, 'utf8') : p.length;
-    if (n === 0) return Promise.resolve(0);
+    if (n === 0) return 0;
     if (!bodyAllowedForStatus(this.status)) return Promise.reject(ErrBodyNotAllowed);
     this.written += n; // counted even when refused, as Go does
     if (this.contentLength !== -1 && this.written > this.contentLength) {
@@ -247,9 +249,7 @@ export class Response implements ResponseWriter {
     }
     if (this.#tail === null) {
       // Fast path: it fits in the 2 KiB buffer — no Promise chain, no copy of a string.
-      if (typeof p === 'string' ? this.w.tryWriteString(p) : this.w.tryWrite(p)) {
-        return Promise.resolve(n);
-      }
+      if (typeof p === 'string' ? this.w.tryWriteString(p) : this.w.tryWrite(p)) return n;
     }
     const data = typeof p === 'string' ? encoder.encode(p) : p;
     return this.#enqueue(() => this.w.write(data));
@@ -360,52 +360,78 @@ export class Response implements ResponseWriter {
     });
   }
 
-  // Go: (*response).finishRequest
-  async finishRequest(): Promise<void> {
+  // Go: (*response).finishRequest — the rest of the response (header, buffered body, last
+  // chunk and trailers), flushed, then the request body closed. Returns undefined when all of
+  // it was done synchronously (a small response the kernel took at once), else a Promise.
+  // Write errors end up in conn.werr (by the connection's writer), not here. Each step runs
+  // whether or not the one before it failed, as in Go.
+  finishRequest(): Promise<void> | undefined {
     // Writes the handler started but did not await belong to it: let them land first, so the
     // framing decision sees the handler's whole output, as Go's synchronous writes would.
-    if (this.#tail !== null) await this.settle();
+    const out = this.#tail !== null ? this.settle().then(() => this.#writeOut()) : this.#writeOut();
+    if (out === undefined) return this.#flushOut();
+    const next = () => this.#flushOut();
+    return out.then(next, next);
+  }
+
+  // The header and what the 2 KiB buffer holds go into the connection's buffer; then the
+  // chunked terminator, if any.
+  #writeOut(): Promise<void> | undefined {
     this.handlerDone = true;
     if (!this.wroteHeader) this.writeHeader(200);
     const cw = this.cw;
-    if (!cw.wroteHeader) {
-      // Fast path (the common small response): what Go does through w.Flush → chunkWriter →
-      // conn.bufw, without the async hops — decide the header on the buffered bytes and copy
-      // them into the connection's buffer directly.
-      const p = this.w.take();
-      try {
-        await cw.writeHeader(p);
-        if (p.length > 0) await cw.write(p);
-      } catch {
-        // noted in conn.werr by the connection's writer
-      }
-    } else {
-      try {
-        await this.w.flush();
-      } catch {
-        // noted in conn.werr by the connection's writer
-      }
+    const close = () => this.#closeChunks();
+    if (cw.wroteHeader) {
+      const f = this.w.flushEager();
+      return f === undefined ? this.#closeChunks() : f.then(close, close);
     }
+    // The common small response: what Go does through w.Flush → chunkWriter → conn.bufw,
+    // without the hops — decide the header on the buffered bytes and copy them into the
+    // connection's buffer directly.
+    const p = this.w.take();
+    let h: Promise<void> | undefined;
+    try {
+      h = cw.writeHeader(p);
+    } catch {
+      return this.#closeChunks();
+    }
+    if (h !== undefined) {
+      const body = () => (p.length === 0 ? this.#closeChunks() : cw.write(p).then(close, close));
+      return h.then(body, close);
+    }
+    if (p.length === 0 || cw.tryWriteBody(p)) return this.#closeChunks();
+    return cw.write(p).then(close, close);
+  }
+
+  #closeChunks(): Promise<void> | undefined {
+    let c: Promise<void> | undefined;
+    try {
+      c = this.cw.close();
+    } catch {
+      return undefined;
+    }
+    return c?.catch(noop);
+  }
+
+  #flushOut(): Promise<void> | undefined {
     this.conn.putResponseBuffer(this.w);
-    try {
-      await cw.close();
-    } catch {
-      // likewise
-    }
-    try {
-      await this.conn.bufw.flush();
-    } catch {
-      // likewise
-    }
-    await this.conn.r.abortPendingRead();
-    // Close the body whatever happens next, so its reader can be reused (Go does the same).
-    if (this.reqBody !== NoBody) {
-      try {
-        await this.reqBody.close();
-      } catch {
-        // a failed drain shows up in closedRequestBodyEarly / the body's state
-      }
-    }
+    const f = this.conn.bufw.flushEager();
+    if (f === undefined) return this.#afterFlush();
+    const next = () => this.#afterFlush();
+    return f.then(next, next);
+  }
+
+  #afterFlush(): Promise<void> | undefined {
+    const a = this.conn.r.abortPendingRead();
+    if (a === undefined) return this.#closeBody();
+    return a.then(() => this.#closeBody());
+  }
+
+  // Close the body whatever happens next, so its reader can be reused (Go does the same). A
+  // failed drain shows up in closedRequestBodyEarly / the body's state.
+  #closeBody(): Promise<void> | undefined {
+    if (this.reqBody === NoBody) return undefined;
+    return this.reqBody.close().catch(noop);
   }
 
   // Go: (*response).shouldReuseConnection
@@ -464,26 +490,31 @@ function parseGoInt(s: string): number | null {
   return n;
 }
 
-// Header text is a byte string (one char per wire byte, as in @ka/http): ASCII goes through
-// the UTF-8 fast path unchanged, anything else is written as latin1 bytes.
-function isASCII(s: string): boolean {
-  for (let i = 0; i < s.length; i++) if (s.charCodeAt(i) > 0x7f) return false;
-  return true;
-}
-function writeHead(bw: BufWriter, head: string): Promise<unknown> | undefined {
-  if (isASCII(head)) {
-    return bw.tryWriteString(head) ? undefined : bw.writeString(head);
-  }
-  return bw.write(Buffer.from(head, 'latin1'));
+// Header text is a byte string (one char per wire byte, as in @ka/http): written as Latin-1.
+function writeHead(bw: BufWriter, head: string): Promise<void> | undefined {
+  if (bw.tryWriteLatin1(head)) return undefined;
+  return bw.write(Buffer.from(head, 'latin1')).then(noop);
 }
 
 // Go: writeStatusLine
 export function statusLine(is11: boolean, code: number): string {
-  const proto = is11 ? 'HTTP/1.1 ' : 'HTTP/1.0 ';
-  const text = statusText(code);
-  if (text !== '') return `${proto}${code} ${text}\r\n`;
-  return `${proto}${String(code).padStart(3, '0')} status code ${code}\r\n`;
+  // Codes are three digits (checked by writeHeader): each line is built once. A cached string
+  // is also flattened once — V8 keeps a fresh concatenation as a rope until it is read.
+  const cache = is11 ? statusLines11 : statusLines10;
+  let line = cache[code];
+  if (line === undefined) {
+    const proto = is11 ? 'HTTP/1.1 ' : 'HTTP/1.0 ';
+    const text = statusText(code);
+    line =
+      text !== ''
+        ? `${proto}${code} ${text}\r\n`
+        : `${proto}${String(code).padStart(3, '0')} status code ${code}\r\n`;
+    if (code >= 100 && code <= 999) cache[code] = line;
+  }
+  return line;
 }
+const statusLines11: string[] = [];
+const statusLines10: string[] = [];
 
 /** Go's `chunkWriter`: finalises the header on the first write and frames the body. */
 export class ChunkWriter implements Writer {
@@ -517,57 +548,62 @@ export class ChunkWriter implements Writer {
     return p.length;
   }
 
+  /**
+   * The body bytes `p` (header already written) into the connection's buffer synchronously
+   * when they fit, framed; false, having written nothing, when they do not.
+   */
+  tryWriteBody(p: Uint8Array): boolean {
+    if (!this.wroteHeader) return false;
+    const res = this.res;
+    if (res.req.method === 'HEAD') return true; // eaten
+    const bw = res.conn.bufw;
+    if (!this.chunking) return bw.tryWrite(p);
+    const size = `${p.length.toString(16)}\r\n`;
+    if (bw.available() < size.length + p.length + 2) return false;
+    return bw.tryWriteString(size) && bw.tryWrite(p) && bw.tryWriteString('\r\n');
+  }
+
   // Go: (*chunkWriter).flush
   async flush(): Promise<void> {
     if (!this.wroteHeader) await this.writeHeader(new Uint8Array(0));
     await this.res.conn.bufw.flush();
   }
 
-  // Go: (*chunkWriter).close — the last chunk, trailers and the blank line.
-  async close(): Promise<void> {
-    if (!this.wroteHeader) await this.writeHeader(new Uint8Array(0));
-    if (!this.chunking) return;
+  // Go: (*chunkWriter).close — the last chunk, trailers and the blank line. Undefined when
+  // done synchronously.
+  close(): Promise<void> | undefined {
+    if (!this.wroteHeader) {
+      const h = this.writeHeader(new Uint8Array(0));
+      if (h !== undefined) return h.then(() => this.#closeChunked());
+    }
+    return this.#closeChunked();
+  }
+
+  #closeChunked(): Promise<void> | undefined {
+    if (!this.chunking) return undefined;
     const trailers = this.res.finalTrailers();
     const end = `0\r\n${trailers === null ? '' : headerLines(trailers, null)}\r\n`;
-    await writeHead(this.res.conn.bufw, end);
+    return writeHead(this.res.conn.bufw, end);
   }
 
   // Go: (*chunkWriter).writeHeader — decides framing, Connection, Content-Type and Date, and
   // writes the response head into the connection's buffer. `p` is the first body chunk.
-  async writeHeader(p: Uint8Array): Promise<void> {
-    if (this.wroteHeader) return;
+  // Synchronous (undefined) unless it must drain an unread request body or the head does not
+  // fit in the connection's buffer.
+  writeHeader(p: Uint8Array): Promise<void> | undefined {
+    if (this.wroteHeader) return undefined;
     this.wroteHeader = true;
     const w = this.res;
-    const srv = w.conn.server;
-    const keepAlivesEnabled = srv.doKeepAlives();
-    const isHEAD = w.req.method === 'HEAD';
-
-    // Either we own a clone of the header (and edit it) or we borrow the handler's map and
-    // note the keys to leave out.
-    const owned = this.header !== null;
-    const header = this.header ?? w.handlerHeader;
-    let exclude: Set<string> | null = null;
-    const delHeader = (key: string) => {
-      if (owned) {
-        header.del(key);
-        return;
-      }
-      if (!header.has(key)) return;
-      exclude ??= new Set();
-      exclude.add(key);
-    };
-    let setContentLength: string | null = null;
-    let setContentType = '';
-    let setConnection = '';
-    let setTransferEncoding = '';
+    const plan = new HeadPlan(this, w, p);
+    const header = plan.header;
 
     // Trailer:-prefixed keys are trailers, not headers. (Go looks only at the snapshot here.)
     let trailers = false;
     if (this.header !== null) {
       for (const k of this.header.keys()) {
         if (k.startsWith(TrailerPrefix)) {
-          exclude ??= new Set();
-          exclude.add(k);
+          plan.exclude ??= new Set();
+          plan.exclude.add(k);
           trailers = true;
         }
       }
@@ -577,42 +613,35 @@ export class ChunkWriter implements Writer {
       }
     }
 
-    const te = header.get('Transfer-Encoding');
-    const hasTE = te !== '';
-
     // The handler finished inside the buffer and set no length: send one, even 0, which
     // lets HTTP/1.0 keep-alive clients keep the connection. Not for HEAD with nothing written,
     // bodiless statuses, trailers or an explicit Transfer-Encoding.
     if (
       w.handlerDone &&
       !trailers &&
-      !hasTE &&
+      !plan.hasTE &&
       bodyAllowedForStatus(w.status) &&
       !header.has('Content-Length') &&
-      (!isHEAD || p.length > 0)
+      (!plan.isHEAD || p.length > 0)
     ) {
       w.contentLength = p.length;
-      setContentLength = String(p.length);
+      plan.setContentLength = p.length;
     }
 
     // HTTP/1.0 keep-alive with a declared length and `Connection: keep-alive` set by the
     // handler keeps the connection.
-    if (w.wants10KeepAlive && keepAlivesEnabled) {
+    if (w.wants10KeepAlive && plan.keepAlivesEnabled) {
       const sentLength = header.get('Content-Length') !== '';
       if (sentLength && header.get('Connection') === 'keep-alive') w.closeAfterReply = false;
     }
 
-    let hasCL = w.contentLength !== -1;
-    const is11 = w.req.protoMajor > 1 || (w.req.protoMajor === 1 && w.req.protoMinor >= 1);
-    const is10 = w.req.protoMajor >= 1;
-
-    if (w.wants10KeepAlive && (isHEAD || hasCL || !bodyAllowedForStatus(w.status))) {
-      if (!header.has('Connection')) setConnection = 'keep-alive';
-    } else if (!is11 || w.wantsClose) {
+    if (w.wants10KeepAlive && (plan.isHEAD || plan.hasCL() || !bodyAllowedForStatus(w.status))) {
+      if (!header.has('Connection')) plan.setConnection = 'keep-alive';
+    } else if (!plan.is11 || w.wantsClose) {
       w.closeAfterReply = true;
     }
 
-    if (header.get('Connection') === 'close' || !keepAlivesEnabled) w.closeAfterReply = true;
+    if (header.get('Connection') === 'close' || !plan.keepAlivesEnabled) w.closeAfterReply = true;
 
     // The client asked for 100-continue and we never read its whole body: don't reuse.
     const reqBody = w.req.body as unknown;
@@ -620,9 +649,9 @@ export class ChunkWriter implements Writer {
 
     // Drain a small unread request body before answering, so a client that writes its
     // whole request before reading cannot deadlock; too much left means Connection: close.
+    let discard = false;
+    let tooBig = false;
     if (w.req.contentLength !== 0 && !w.closeAfterReply && !w.fullDuplex) {
-      let discard = false;
-      let tooBig = false;
       if (reqBody instanceof ExpectContinueReader) {
         // only reached with the body fully read (see above)
       } else if (isMessageBody(reqBody)) {
@@ -637,98 +666,206 @@ export class ChunkWriter implements Writer {
       } else {
         discard = true;
       }
-      if (discard) {
-        try {
-          const n = await copyN(Discard, w.reqBody, maxPostHandlerReadBytes + 1);
-          if (n === maxPostHandlerReadBytes + 1) {
-            tooBig = true; // there is even more
-          } else {
-            // reached EOF: close the consumed body
-            try {
-              await w.reqBody.close();
-            } catch {
-              w.closeAfterReply = true;
-            }
-          }
-        } catch (err) {
-          // Already closed is fine; anything else (timeout, bad chunking) means what is left
-          // on the wire must not be parsed as a request.
-          if (!is(err, ErrBodyReadAfterClose)) {
-            w.closeAfterReply = true;
-          }
-        }
-      }
-      if (tooBig) {
-        w.requestTooLarge();
-        delHeader('Connection');
-        setConnection = 'close';
-      }
+    }
+    if (discard) return drainRequestBody(w).then((big) => plan.finish(big));
+    return plan.finish(tooBig);
+  }
+}
+
+// The decisions of one chunkWriter.writeHeader call, kept in an object rather than in locals
+// captured by closures (which would cost a context and closures on every response).
+class HeadPlan {
+  readonly cw: ChunkWriter;
+  readonly w: Response;
+  readonly p: Uint8Array;
+  readonly keepAlivesEnabled: boolean;
+  readonly isHEAD: boolean;
+  readonly is11: boolean;
+  // Either we own a clone of the header (and edit it) or we borrow the handler's map and
+  // note the keys to leave out.
+  readonly owned: boolean;
+  readonly header: Header;
+  exclude: Set<string> | null = null;
+  readonly te: string;
+  readonly hasTE: boolean;
+  setContentLength = -1;
+  setContentType = '';
+  setConnection = '';
+
+  constructor(cw: ChunkWriter, w: Response, p: Uint8Array) {
+    this.cw = cw;
+    this.w = w;
+    this.p = p;
+    this.keepAlivesEnabled = w.conn.server.doKeepAlives();
+    this.isHEAD = w.req.method === 'HEAD';
+    this.is11 = w.req.protoMajor > 1 || (w.req.protoMajor === 1 && w.req.protoMinor >= 1);
+    this.owned = cw.header !== null;
+    this.header = cw.header ?? w.handlerHeader;
+    this.te = this.header.get('Transfer-Encoding');
+    this.hasTE = this.te !== '';
+  }
+
+  hasCL(): boolean {
+    return this.w.contentLength !== -1;
+  }
+
+  del(key: string): void {
+    if (this.owned) {
+      this.header.del(key);
+      return;
+    }
+    if (!this.header.has(key)) return;
+    this.exclude ??= new Set();
+    this.exclude.add(key);
+  }
+
+  // The rest of writeHeader, once any drain is done.
+  finish(tooBig: boolean): Promise<void> | undefined {
+    const { w, header, te, hasTE, isHEAD, is11, cw } = this;
+    if (tooBig) {
+      w.requestTooLarge();
+      this.del('Connection');
+      this.setConnection = 'close';
     }
 
     const code = w.status;
     if (bodyAllowedForStatus(code)) {
       const haveType = header.has('Content-Type');
       const hasCE = header.get('Content-Encoding').length > 0;
-      if (!hasCE && !haveType && !hasTE && p.length > 0) setContentType = detectContentType(p);
+      if (!hasCE && !haveType && !hasTE && this.p.length > 0) {
+        this.setContentType = detectContentType(this.p);
+      }
     } else {
-      for (const k of suppressedHeaders(code) ?? []) delHeader(k);
+      for (const k of suppressedHeaders(code) ?? []) this.del(k);
     }
 
-    const date = header.has('Date') ? null : currentHttpDate();
+    const date = !header.has('Date');
 
+    let hasCL = this.hasCL();
     if (hasCL && hasTE && te !== 'identity') {
-      srv.logf(
+      w.conn.server.logf(
         `http: WriteHeader called with both Transfer-Encoding of ${JSON.stringify(te)} and a Content-Length of ${w.contentLength}`,
       );
-      delHeader('Content-Length');
+      this.del('Content-Length');
       hasCL = false;
     }
 
+    let chunked = false;
     if (isHEAD || !bodyAllowedForStatus(code) || code === 204) {
-      delHeader('Transfer-Encoding');
+      this.del('Transfer-Encoding');
     } else if (hasCL) {
-      delHeader('Transfer-Encoding');
+      this.del('Transfer-Encoding');
     } else if (is11) {
       if (hasTE && te === 'identity') {
         // identity without a length: the body ends when the connection does
-        this.chunking = false;
+        cw.chunking = false;
         w.closeAfterReply = true;
-        delHeader('Transfer-Encoding');
+        this.del('Transfer-Encoding');
       } else {
-        this.chunking = true;
-        setTransferEncoding = 'chunked';
-        if (hasTE && te === 'chunked') delHeader('Transfer-Encoding'); // we write our own
+        cw.chunking = true;
+        chunked = true;
+        if (hasTE && te === 'chunked') this.del('Transfer-Encoding'); // we write our own
       }
     } else {
       // HTTP/1.0 without a length: close to mark the end.
       w.closeAfterReply = true;
-      delHeader('Transfer-Encoding');
+      this.del('Transfer-Encoding');
     }
 
-    if (this.chunking) delHeader('Content-Length');
-    if (!is10) return;
+    if (cw.chunking) this.del('Content-Length');
+    if (w.req.protoMajor < 1) return undefined; // Go: !ProtoAtLeast(1, 0) — no head at all
 
     // Say Connection: close when we are closing — unless the handler already said so with
     // keep-alives on, or this is a successful protocol switch.
-    const cwConnection = this.header?.get('Connection') ?? '';
+    const cwConnection = cw.header?.get('Connection') ?? '';
     const delConnectionHeader =
       w.closeAfterReply &&
-      (!keepAlivesEnabled || !hasToken(cwConnection, 'close')) &&
+      (!this.keepAlivesEnabled || !hasToken(cwConnection, 'close')) &&
       !isProtocolSwitchResponse(w.status, header);
     if (delConnectionHeader) {
-      delHeader('Connection');
-      if (is11) setConnection = 'close';
+      this.del('Connection');
+      if (is11) this.setConnection = 'close';
     }
 
     // Without a snapshot the handler never touched its header map, so `header` is empty
-    // apart from what the server itself set through header().
-    let head = statusLine(is11, code) + headerLines(header, exclude);
-    if (date !== null) head += `Date: ${date}\r\n`;
-    if (setContentLength !== null) head += `Content-Length: ${setContentLength}\r\n`;
-    if (setContentType !== '') head += `Content-Type: ${setContentType}\r\n`;
-    if (setConnection !== '') head += `Connection: ${setConnection}\r\n`;
-    if (setTransferEncoding !== '') head += `Transfer-Encoding: ${setTransferEncoding}\r\n`;
-    head += '\r\n';
-    await writeHead(w.conn.bufw, head);
+    // apart from what the server itself set through header(). The lines go into the buffer
+    // one by one (a concatenated head would be flattened before its bytes could be copied).
+    const status = statusLine(is11, code);
+    const lines = headerLines(header, this.exclude);
+    const dateLine = date ? currentHttpDateLine() : '';
+    const cl = this.setContentLength === -1 ? '' : contentLengthLine(this.setContentLength);
+    const ct = this.setContentType === '' ? '' : contentTypeLine(this.setContentType);
+    const conn =
+      this.setConnection === ''
+        ? ''
+        : this.setConnection === 'close'
+          ? 'Connection: close\r\n'
+          : 'Connection: keep-alive\r\n';
+    const te2 = chunked ? 'Transfer-Encoding: chunked\r\n' : '';
+    const bw = w.conn.bufw;
+    const n =
+      status.length +
+      lines.length +
+      dateLine.length +
+      cl.length +
+      ct.length +
+      conn.length +
+      te2.length +
+      2;
+    if (n <= bw.available()) {
+      bw.tryWriteLatin1(status);
+      bw.tryWriteLatin1(lines);
+      bw.tryWriteLatin1(dateLine);
+      bw.tryWriteLatin1(cl);
+      bw.tryWriteLatin1(ct);
+      bw.tryWriteLatin1(conn);
+      bw.tryWriteLatin1(te2);
+      bw.tryWriteLatin1('\r\n');
+      return undefined;
+    }
+    return writeHead(bw, `${status}${lines}${dateLine}${cl}${ct}${conn}${te2}\r\n`);
   }
+}
+
+// "Content-Type: …\r\n" for the sniffed types (a small, fixed set), built once each.
+const ctLines = new Map<string, string>();
+function contentTypeLine(ct: string): string {
+  let line = ctLines.get(ct);
+  if (line === undefined) {
+    line = `Content-Type: ${ct}\r\n`;
+    if (ctLines.size < 64) ctLines.set(ct, line);
+  }
+  return line;
+}
+
+// "Content-Length: n\r\n", kept for the small lengths most responses have.
+const clLines: string[] = [];
+function contentLengthLine(n: number): string {
+  if (n >= 1024) return `Content-Length: ${n}\r\n`;
+  let line = clLines[n];
+  if (line === undefined) {
+    line = `Content-Length: ${n}\r\n`;
+    clLines[n] = line;
+  }
+  return line;
+}
+
+// Go: the discard branch of chunkWriter.writeHeader — reads up to maxPostHandlerReadBytes of
+// an unread request body; true when even more was left (too big to drain).
+async function drainRequestBody(w: Response): Promise<boolean> {
+  try {
+    const n = await copyN(Discard, w.reqBody, maxPostHandlerReadBytes + 1);
+    if (n === maxPostHandlerReadBytes + 1) return true; // there is even more
+    // reached EOF: close the consumed body
+    try {
+      await w.reqBody.close();
+    } catch {
+      w.closeAfterReply = true;
+    }
+  } catch (err) {
+    // Already closed is fine; anything else (timeout, bad chunking) means what is left on
+    // the wire must not be parsed as a request.
+    if (!is(err, ErrBodyReadAfterClose)) w.closeAfterReply = true;
+  }
+  return false;
 }

@@ -93,7 +93,8 @@ export class Server {
   #disableKeepAlives = false;
   readonly #listeners = new Set<Listener>();
   readonly #serving = new Set<Promise<unknown>>();
-  readonly #activeConn = new Set<ServerConn>();
+  // Go's activeConn map, as an intrusive list through the conns (no hashing per connection).
+  #activeConn: ServerConn | null = null;
   readonly #onShutdown: (() => void)[] = [];
   readonly #timers = new Set<ReturnType<typeof setTimeout>>();
 
@@ -152,24 +153,36 @@ export class Server {
   }
 
   // Go: serverHandler.ServeHTTP — `OPTIONS *` gets Go's global handler unless disabled.
+  // Returns what the handler returned (a Promise to wait for, or not).
   /** @internal */
-  async serveRequest(w: Response, req: Request): Promise<void> {
+  serveRequest(w: Response, req: Request): unknown {
     if (!this.disableGeneralOptionsHandler && req.requestURI === '*' && req.method === 'OPTIONS') {
       // Go: globalOptionsHandler — Content-Length: 0, and drain a small body.
       w.header().set('Content-Length', '0');
       if (req.contentLength !== 0) {
-        await copyN(Discard, req.body, 4 << 10).catch(() => 0);
+        return copyN(Discard, req.body, 4 << 10).catch(() => 0);
       }
-      return;
+      return undefined;
     }
-    await this.handler.serveHttp(w, req);
+    return this.handler.serveHttp(w, req);
   }
 
   // Go: (*Server).trackConn
   /** @internal */
   trackConn(c: ServerConn, add: boolean): void {
-    if (add) this.#activeConn.add(c);
-    else this.#activeConn.delete(c);
+    if (add) {
+      if (c.trackPrev !== null || this.#activeConn === c) return; // tracked already
+      c.trackNext = this.#activeConn;
+      if (this.#activeConn !== null) this.#activeConn.trackPrev = c;
+      this.#activeConn = c;
+      return;
+    }
+    if (c.trackPrev === null && this.#activeConn !== c) return; // not tracked
+    if (c.trackPrev !== null) c.trackPrev.trackNext = c.trackNext;
+    else this.#activeConn = c.trackNext;
+    if (c.trackNext !== null) c.trackNext.trackPrev = c.trackPrev;
+    c.trackPrev = null;
+    c.trackNext = null;
   }
 
   /**
@@ -274,9 +287,11 @@ export class Server {
     this.#inShutdown = true;
     const err = await this.#closeListeners();
     await this.#drainServing();
-    for (const c of this.#activeConn) {
+    for (let c = this.#activeConn; c !== null; ) {
+      const next = c.trackNext;
       void c.rwc.close().catch(() => {});
-      this.#activeConn.delete(c);
+      this.trackConn(c, false);
+      c = next;
     }
     for (const t of this.#timers) clearTimeout(t);
     this.#timers.clear();
@@ -341,7 +356,8 @@ export class Server {
   #closeIdleConns(): boolean {
     let quiescent = true;
     const nowSec = Math.floor(Date.now() / 1000);
-    for (const c of this.#activeConn) {
+    for (let c = this.#activeConn, next = c?.trackNext ?? null; c !== null; c = next) {
+      next = c.trackNext;
       let st = c.state;
       // A new conn that has not sent a request for over 5 s counts as idle (Go issue 22682).
       if (st === ConnState.StateNew && c.stateUnixSec < nowSec - 5) st = ConnState.StateIdle;
@@ -350,7 +366,7 @@ export class Server {
         continue;
       }
       void c.rwc.close().catch(() => {});
-      this.#activeConn.delete(c);
+      this.trackConn(c, false);
     }
     return quiescent;
   }

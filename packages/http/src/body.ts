@@ -1,7 +1,7 @@
 // Go: transfer.go `body`, http.NoBody — message bodies. Go's reader inside (exact byte
 // accounting, EOF reported with the last bytes), idiomatic helpers outside.
 import {
-  type BufReader,
+  BufReader,
   BytesReader,
   EOF,
   ErrUnexpectedEOF,
@@ -304,6 +304,61 @@ export class MessageBody extends BodyBase {
     }
     if (this.#closed) return Promise.reject(ErrBodyReadAfterClose);
     return this.#readLocked(p);
+  }
+
+  /**
+   * @internal {@link MessageBody.read} without waiting, for a Content-Length body: when no
+   * read or close is in progress and the next bytes are in the wire reader's buffer (or it
+   * can buffer some without waiting), copies them into `p` and returns how many, reporting the
+   * end with the last bytes exactly as `read` does (`sawEOF`, the onHitEOF hook). Returns
+   * `undefined`, having done nothing, whenever `read` could do anything else (wait, report
+   * EOF or an error, read a trailer): then call `read`.
+   */
+  tryRead(p: Uint8Array): number | undefined {
+    if (this.#op !== undefined || this.#pending !== undefined || this.#closed || this.sawEOF) {
+      return undefined;
+    }
+    const src = this.src;
+    if (p.length === 0 || !(src instanceof LimitedReader) || src.n <= 0) return undefined;
+    const br = src.r;
+    if (!(br instanceof BufReader)) return undefined;
+    if (br.buffered() === 0 && !br.tryFill()) return undefined;
+    // Go: bufio.(*Reader).Read with bytes buffered copies what fits, without reading more.
+    const n = Math.min(p.length, src.n, br.buffered());
+    p.set(br.bufferedBytes().subarray(0, n));
+    br.skip(n);
+    src.n -= n;
+    if (src.n === 0) {
+      this.sawEOF = true;
+      this.#onHitEOF?.();
+    }
+    return n;
+  }
+
+  /**
+   * @internal The rest of a Content-Length body, when all of it is in the wire reader's
+   * buffer (or arrives there without waiting): consumes and returns it (a copy), reporting the
+   * end as the read of the last bytes does. `undefined`, having done nothing, otherwise, or
+   * when `read` would do anything else.
+   */
+  tryReadAll(): Uint8Array | undefined {
+    if (this.#op !== undefined || this.#pending !== undefined || this.#closed || this.sawEOF) {
+      return undefined;
+    }
+    const src = this.src;
+    if (!(src instanceof LimitedReader) || src.n <= 0) return undefined;
+    const br = src.r;
+    if (!(br instanceof BufReader)) return undefined;
+    const n = src.n;
+    if (br.buffered() < n && (br.size() < n || !br.tryFill() || br.buffered() < n)) {
+      return undefined;
+    }
+    const out = br.bufferedBytes().slice(0, n);
+    br.skip(n);
+    src.n = 0;
+    this.sawEOF = true;
+    this.#onHitEOF?.();
+    return out;
   }
 
   // Go: body.mu — run `fn` once no other read or close is in progress.

@@ -48,12 +48,14 @@ export class Header {
 
   /** Go's `Header.Get`: the first value for `key`, or `''`. */
   get(key: string): string {
+    if (this.#m.size === 0) return ''; // most response headers: no key to canonicalize
     const v = this.#m.get(canonicalHeaderKey(key));
     return v !== undefined && v.length > 0 ? v[0]! : '';
   }
 
   /** Go's `Header.Values`: all values for `key` (the stored array, not a copy), or `[]`. */
   values(key: string): readonly string[] {
+    if (this.#m.size === 0) return EMPTY;
     return this.#m.get(canonicalHeaderKey(key)) ?? EMPTY;
   }
 
@@ -72,12 +74,12 @@ export class Header {
 
   /** Go's `Header.Del`: removes `key`. */
   del(key: string): void {
-    this.#m.delete(canonicalHeaderKey(key));
+    if (this.#m.size !== 0) this.#m.delete(canonicalHeaderKey(key));
   }
 
   /** Whether `key` is present, even with no values (Go's `_, ok := h[key]`). */
   has(key: string): boolean {
-    return this.#m.has(canonicalHeaderKey(key));
+    return this.#m.size !== 0 && this.#m.has(canonicalHeaderKey(key));
   }
 
   /** Direct map read without canonicalization (Go's `h[key]`). */
@@ -224,8 +226,16 @@ export function headerValueForWire(v: string): string {
 
 /** Writes a byte string to `bw` without a Promise when it fits the buffer. */
 export function writeBytes(bw: BufWriter, s: string): Promise<void> | void {
+  // Copied straight into the buffer when it fits (the common case): no intermediate bytes.
+  let bytes = true;
+  for (let i = 0; i < s.length; i++) {
+    if (s.charCodeAt(i) > 0xff) {
+      bytes = false;
+      break;
+    }
+  }
+  if (bytes ? bw.tryWriteLatin1(s) : bw.tryWriteString(s)) return;
   const b = latin1Bytes(s);
-  if (bw.tryWrite(b)) return;
   return bw.write(b).then(() => {});
 }
 

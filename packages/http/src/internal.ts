@@ -47,13 +47,16 @@ export {
   isBackgroundSignal,
   RequestBodyReadError,
   readRequestKeepHost,
+  readRequestKeepHostEager,
   reqWriteExcludeHeader,
   validMethod,
+  writeRequestEager,
 } from './request.js';
 export {
   ErrNoLocation,
   isProtocolSwitchHeader,
   isProtocolSwitchResponse,
+  readResponseEager,
 } from './response.js';
 export { readLine, readLineBytes } from './textproto.js';
 export {

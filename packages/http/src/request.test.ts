@@ -17,12 +17,14 @@ import {
   UnsupportedTEError,
   URLError,
 } from './errors.js';
+import { validHeaderFieldName, validHeaderFieldValue } from './internal/ascii.js';
 import {
   newRequest,
   parseHTTPVersion,
   Request,
   readRequest,
   readRequestKeepHost,
+  readRequestKeepHostEager,
 } from './request.js';
 import { URL } from './url.js';
 
@@ -137,6 +139,73 @@ describe('readRequestKeepHost', () => {
     );
     expect(req.header.rawHas('Host')).toBe(false);
     expect(req.header.rawGet('Host ')).toEqual(['x']);
+  });
+});
+
+describe("readRequestKeepHostEager gives readRequestKeepHost's results, synchronously when it can", () => {
+  // What a server sees of a parsed request (or the error text).
+  const view = (r: Request) => ({
+    method: r.method,
+    url: jurl(r.url),
+    proto: `${r.proto} ${r.protoMajor}.${r.protoMinor}`,
+    header: r.header.toJSON(),
+    host: r.host,
+    requestURI: r.requestURI,
+    contentLength: r.contentLength,
+    transferEncoding: r.transferEncoding,
+    close: r.close,
+  });
+  const outcome = async (f: () => Request | Promise<Request>) => {
+    try {
+      return view(await f());
+    } catch (e) {
+      return (e as Error).message;
+    }
+  };
+  let sync = 0;
+  for (const c of cases) {
+    it(c.Name, async () => {
+      const want = await outcome(() => readRequestKeepHost(bufOf(c.Raw, readerKinds[0]![1])));
+      // The whole head already in the buffer: the case the server's fast path meets.
+      const br = bufOf(c.Raw, readerKinds[0]![1]);
+      await br.peek(1);
+      const got = await outcome(() => {
+        const r = readRequestKeepHostEager(br);
+        if (r instanceof Request) {
+          sync++;
+          if (r.headerWireChecked) {
+            for (const [k, vv] of r.header.entries()) {
+              expect(validHeaderFieldName(k)).toBe(true);
+              for (const v of vv) expect(validHeaderFieldValue(v)).toBe(true);
+            }
+          }
+        }
+        return r;
+      });
+      expect(got).toEqual(want);
+      // And through a reader that hands out one byte at a time (nothing buffered ahead).
+      const slow = await outcome(() => readRequestKeepHostEager(bufOf(c.Raw, readerKinds[1]![1])));
+      expect(slow).toEqual(want);
+    });
+  }
+  it("most of Go's cases took the synchronous path", () => {
+    expect(sync).toBeGreaterThan(cases.length / 2);
+  });
+  it('a header with a continuation line or a bad name is not marked checked', async () => {
+    for (const raw of [
+      'GET / HTTP/1.1\r\nHost: x\r\nX-A: 1\r\n  2\r\n\r\n',
+      'GET / HTTP/1.1\r\nHost : x\r\n\r\n',
+    ]) {
+      const br = bufOf(raw, readerKinds[0]![1]);
+      await br.peek(1);
+      const r = await readRequestKeepHostEager(br);
+      expect(r.headerWireChecked).toBe(false);
+    }
+    const br = bufOf('GET / HTTP/1.1\r\nHost: x\r\nX-A: 1\r\n\r\n', readerKinds[0]![1]);
+    await br.peek(1);
+    const r = readRequestKeepHostEager(br);
+    expect(r).toBeInstanceOf(Request);
+    expect((r as Request).headerWireChecked).toBe(true);
   });
 });
 

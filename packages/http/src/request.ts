@@ -16,7 +16,12 @@ import {
   validHostHeader,
 } from './internal/ascii.js';
 import type { Response } from './response.js';
-import { readLineBytes, readMIMEHeader } from './textproto.js';
+import {
+  readLineBytes,
+  readMIMEHeader,
+  readMIMEHeaderEager,
+  tryReadLineBytes,
+} from './textproto.js';
 import { readTransfer, shouldClose, TransferWriter } from './transfer.js';
 import { parseRequestURI, parseURL, URL } from './url.js';
 
@@ -144,6 +149,12 @@ export class Request {
     r2.signal = this.signal; // an accessor: Object.assign does not copy it
     return r2;
   }
+
+  /**
+   * @internal Set by the request reader when every header line was read by the strict path
+   * (token keys, values without control bytes): a server need not check them again.
+   */
+  headerWireChecked = false;
 
   /**
    * @internal For the server: the signal is made by `make` on first use (most handlers never
@@ -315,19 +326,96 @@ export async function readRequestKeepHost(br: BufReader): Promise<Request> {
   }
 }
 
+/**
+ * @internal {@link readRequestKeepHost} that returns the Request synchronously when its whole
+ * head is already in `br`'s buffer and parses by the common path, else the Promise
+ * `readRequestKeepHost` would return. Same results; a synchronous failure throws.
+ */
+export function readRequestKeepHostEager(br: BufReader): Request | Promise<Request> {
+  const line = tryReadLineBytes(br);
+  if (line === undefined) return readRequestKeepHost(br);
+  const req = parseRequestLine(line);
+  const h = readMIMEHeaderEager(br);
+  if (h instanceof Header) {
+    req.headerWireChecked = true; // readMIMEHeaderEager's synchronous result: all strict lines
+    return finishParse(req, h, br);
+  }
+  return h.then(
+    (header) => finishParse(req, header, br),
+    (e: unknown) => {
+      throw e === EOF ? ErrUnexpectedEOF : e;
+    },
+  );
+}
+
 async function parseRequest(line: Uint8Array, br: BufReader): Promise<Request> {
+  const req = parseRequestLine(line);
+  return finishParse(req, await readMIMEHeader(br), br);
+}
+
+// The next space at or after `from`, or -1 (a loop beats the indexOf builtin on short lines).
+function indexSP(b: Uint8Array, from: number): number {
+  for (let i = from; i < b.length; i++) if (b[i] === 0x20) return i;
+  return -1;
+}
+
+// The common methods as constant strings, so the hot path builds none: `b[0:n]` when it is
+// GET, HEAD, POST, PUT or DELETE, else undefined.
+function knownMethod(b: Uint8Array, n: number): string | undefined {
+  switch (n) {
+    case 3:
+      if (b[0] === 0x47 && b[1] === 0x45 && b[2] === 0x54) return 'GET';
+      if (b[0] === 0x50 && b[1] === 0x55 && b[2] === 0x54) return 'PUT';
+      return undefined;
+    case 4:
+      if (b[0] === 0x50 && b[1] === 0x4f && b[2] === 0x53 && b[3] === 0x54) return 'POST';
+      if (b[0] === 0x48 && b[1] === 0x45 && b[2] === 0x41 && b[3] === 0x44) return 'HEAD';
+      return undefined;
+    case 6:
+      return latin1(b, 0, 6) === 'DELETE' ? 'DELETE' : undefined;
+    default:
+      return undefined;
+  }
+}
+
+// True when b[at:] is exactly "HTTP/1.1".
+function isHTTP11(b: Uint8Array, at: number): boolean {
+  return (
+    b.length - at === 8 &&
+    b[at] === 0x48 &&
+    b[at + 1] === 0x54 &&
+    b[at + 2] === 0x54 &&
+    b[at + 3] === 0x50 &&
+    b[at + 4] === 0x2f &&
+    b[at + 5] === 0x31 &&
+    b[at + 6] === 0x2e &&
+    b[at + 7] === 0x31
+  );
+}
+
+// Go: parseRequestLine and the URL checks after it.
+function parseRequestLine(line: Uint8Array): Request {
   const req = new Request();
   // Go: parseRequestLine — method SP request-target SP proto (the proto keeps any spaces).
-  const sp1 = line.indexOf(0x20);
-  const sp2 = sp1 < 0 ? -1 : line.indexOf(0x20, sp1 + 1);
+  const sp1 = indexSP(line, 0);
+  const sp2 = sp1 < 0 ? -1 : indexSP(line, sp1 + 1);
   if (sp1 < 0 || sp2 < 0) throw new BadStringError('malformed HTTP request', latin1(line));
-  req.method = latin1(line, 0, sp1);
+  const known = knownMethod(line, sp1);
+  req.method = known ?? latin1(line, 0, sp1);
   req.requestURI = utf8(line, sp1 + 1, sp2);
-  req.proto = latin1(line, sp2 + 1, line.length);
-  if (!validMethod(req.method)) throw new BadStringError('invalid method', req.method);
-  const version = parseHTTPVersion(req.proto);
-  if (version === undefined) throw new BadStringError('malformed HTTP version', req.proto);
-  [req.protoMajor, req.protoMinor] = version;
+  if (known === undefined && !validMethod(req.method)) {
+    throw new BadStringError('invalid method', req.method);
+  }
+  if (isHTTP11(line, sp2 + 1)) {
+    req.proto = 'HTTP/1.1';
+    req.protoMajor = 1;
+    req.protoMinor = 1;
+  } else {
+    req.proto = latin1(line, sp2 + 1, line.length);
+    const version = parseHTTPVersion(req.proto);
+    if (version === undefined) throw new BadStringError('malformed HTTP version', req.proto);
+    [req.protoMajor, req.protoMinor] = version;
+  }
 
   // CONNECT targets are an authority (host:port), except net/rpc's "CONNECT /path".
   let rawurl = req.requestURI;
@@ -335,8 +423,12 @@ async function parseRequest(line: Uint8Array, br: BufReader): Promise<Request> {
   if (justAuthority) rawurl = `http://${rawurl}`;
   req.url = parseRequestURI(rawurl);
   if (justAuthority) req.url.scheme = '';
+  return req;
+}
 
-  req.header = await readMIMEHeader(br);
+// The rest of Go's readRequest once the header block is read.
+function finishParse(req: Request, header: Header, br: BufReader): Request {
+  req.header = header;
   const hosts = req.header.rawGet('Host');
   if (hosts !== undefined && hosts.length > 1) {
     throw goError('ERR_HTTP_TOO_MANY_HOSTS', 'too many Host headers');
@@ -516,6 +608,99 @@ export async function writeRequest(
   }
 }
 
+/**
+ * @internal {@link writeRequest} that finishes synchronously when it can — a request without
+ * a body, traces or an `Expect: 100-continue` wait, whose head fits in `bw` — and otherwise
+ * returns the Promise `writeRequest` would. The same bytes and errors.
+ */
+export function writeRequestEager(
+  r: Request,
+  bw: BufWriter,
+  options: WriteRequestOptions = {},
+): void | Promise<void> {
+  if (
+    r.body !== NoBody ||
+    r.contentLength !== 0 ||
+    options.trace !== undefined ||
+    options.waitForContinue !== undefined
+  ) {
+    return writeRequest(r, bw, options);
+  }
+  let head: string;
+  let tw: TransferWriter;
+  try {
+    head = requestHeadStart(r, options.usingProxy ?? false, undefined);
+    tw = TransferWriter.forRequest(r) as TransferWriter; // no body: no probe, no Promise
+    head = requestHeadRest(head, tw, r, options.extraHeaders, undefined);
+  } catch (e) {
+    return Promise.reject(e);
+  }
+  const wrote = writeBytes(bw, head);
+  if (wrote !== undefined) return wrote.then(() => tw.writeBody(bw));
+  try {
+    return tw.writeBody(bw); // nothing to copy: synchronous
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}
+
+// Go: the start of (*Request).write — request line, Host and User-Agent.
+function requestHeadStart(r: Request, usingProxy: boolean, trace: WriteTrace | undefined): string {
+  let host = r.host === '' ? r.url.host : r.host;
+  host = punycodeHostPort(host);
+  if (!validHostHeader(host)) {
+    // Never send an altered Host (a smuggling vector); send none unless a proxy needs it.
+    if (!usingProxy) host = '';
+    else throw goError('ERR_HTTP_INVALID_HOST', 'http: invalid Host header');
+  }
+  host = removeZone(host);
+
+  let ruri = r.url.requestURI();
+  if (usingProxy && r.url.scheme !== '' && r.url.opaque === '') {
+    ruri = `${r.url.scheme}://${host}${ruri}`;
+  } else if (r.method === 'CONNECT' && r.url.path === '') {
+    ruri = r.url.opaque !== '' ? r.url.opaque : host;
+  }
+  if (stringContainsCTLByte(ruri)) {
+    throw goError('ERR_HTTP_CTL_IN_URL', "net/http: can't write control character in Request.URL");
+  }
+
+  let head = `${r.method || 'GET'} ${ruri} HTTP/1.1\r\nHost: ${host}\r\n`;
+  trace?.wroteHeaderField?.('Host', [host]);
+
+  let userAgent = defaultUserAgent;
+  if (r.header.rawHas('User-Agent')) userAgent = r.header.rawGet('User-Agent')?.[0] ?? '';
+  if (userAgent !== '') {
+    userAgent = headerValueForWire(userAgent);
+    head += `User-Agent: ${userAgent}\r\n`;
+    trace?.wroteHeaderField?.('User-Agent', [userAgent]);
+  }
+  return head;
+}
+
+// Go: the rest of the head — framing lines, the request's headers, the extra ones, the blank
+// line.
+function requestHeadRest(
+  head: string,
+  tw: TransferWriter,
+  r: Request,
+  extraHeaders: Header | undefined,
+  trace: WriteTrace | undefined,
+): string {
+  head += tw.headerLines(trace);
+  r.header.writeSubset((line) => {
+    head += line;
+  }, reqWriteExcludeHeader);
+  if (trace?.wroteHeaderField !== undefined) traceFields(r.header, reqWriteExcludeHeader, trace);
+  if (extraHeaders !== undefined) {
+    extraHeaders.writeSubset((line) => {
+      head += line;
+    });
+    if (trace?.wroteHeaderField !== undefined) traceFields(extraHeaders, undefined, trace);
+  }
+  return `${head}\r\n`;
+}
+
 async function writeRequestInner(
   r: Request,
   bw: BufWriter,
@@ -524,52 +709,9 @@ async function writeRequestInner(
   const { usingProxy = false, extraHeaders, waitForContinue, trace } = options;
   let closed = false;
   try {
-    let host = r.host === '' ? r.url.host : r.host;
-    host = punycodeHostPort(host);
-    if (!validHostHeader(host)) {
-      // Never send an altered Host (a smuggling vector); send none unless a proxy needs it.
-      if (!usingProxy) host = '';
-      else throw goError('ERR_HTTP_INVALID_HOST', 'http: invalid Host header');
-    }
-    host = removeZone(host);
-
-    let ruri = r.url.requestURI();
-    if (usingProxy && r.url.scheme !== '' && r.url.opaque === '') {
-      ruri = `${r.url.scheme}://${host}${ruri}`;
-    } else if (r.method === 'CONNECT' && r.url.path === '') {
-      ruri = r.url.opaque !== '' ? r.url.opaque : host;
-    }
-    if (stringContainsCTLByte(ruri)) {
-      throw goError(
-        'ERR_HTTP_CTL_IN_URL',
-        "net/http: can't write control character in Request.URL",
-      );
-    }
-
-    let head = `${r.method || 'GET'} ${ruri} HTTP/1.1\r\nHost: ${host}\r\n`;
-    trace?.wroteHeaderField?.('Host', [host]);
-
-    let userAgent = defaultUserAgent;
-    if (r.header.rawHas('User-Agent')) userAgent = r.header.rawGet('User-Agent')?.[0] ?? '';
-    if (userAgent !== '') {
-      userAgent = headerValueForWire(userAgent);
-      head += `User-Agent: ${userAgent}\r\n`;
-      trace?.wroteHeaderField?.('User-Agent', [userAgent]);
-    }
-
+    let head = requestHeadStart(r, usingProxy, trace);
     const tw = await TransferWriter.forRequest(r);
-    head += tw.headerLines(trace);
-    r.header.writeSubset((line) => {
-      head += line;
-    }, reqWriteExcludeHeader);
-    if (trace?.wroteHeaderField !== undefined) traceFields(r.header, reqWriteExcludeHeader, trace);
-    if (extraHeaders !== undefined) {
-      extraHeaders.writeSubset((line) => {
-        head += line;
-      });
-      if (trace?.wroteHeaderField !== undefined) traceFields(extraHeaders, undefined, trace);
-    }
-    head += '\r\n';
+    head = requestHeadRest(head, tw, r, extraHeaders, trace);
     await writeBytes(bw, head);
     trace?.wroteHeaders?.();
 

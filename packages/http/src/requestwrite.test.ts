@@ -4,7 +4,13 @@ import { describe, expect, it } from 'vitest';
 import { type JURL, oracle, str, wire } from '../test/helpers.js';
 import { type Body, NoBody, toBody } from './body.js';
 import { Header } from './header.js';
-import { newRequest, Request, RequestBodyReadError, writeRequest } from './request.js';
+import {
+  newRequest,
+  Request,
+  RequestBodyReadError,
+  writeRequest,
+  writeRequestEager,
+} from './request.js';
 import { URL, Userinfo } from './url.js';
 
 interface WriteCase {
@@ -108,6 +114,54 @@ describe('writeRequest matches Go (*Request).Write / WriteProxy (requestwrite_te
       }
     });
   }
+});
+
+describe('writeRequestEager writes what writeRequest writes, synchronously when it can', () => {
+  async function eager(req: Request, usingProxy = false): Promise<[string, string, boolean]> {
+    const out = new BytesWriter();
+    const bw = new BufWriter(out);
+    let sync = false;
+    try {
+      const w = writeRequestEager(req, bw, { usingProxy });
+      sync = w === undefined;
+      await w;
+      await bw.flush();
+      return [str(out.bytes()), '', sync];
+    } catch (e) {
+      return [str(out.bytes()), (e as Error).message, sync];
+    }
+  }
+  for (const c of cases) {
+    it(c.Name, async () => {
+      for (const proxy of [false, true]) {
+        const [want, wantErr] = await written(build(c), proxy);
+        const [got, gotErr, sync] = await eager(build(c), proxy);
+        expect([got, gotErr]).toEqual([want, wantErr]);
+        // Only a request without a body can be written without waiting.
+        if (sync) expect(build(c).body).toBe(NoBody);
+      }
+    });
+  }
+  it('a GET without a body is written synchronously, extra headers included', () => {
+    const bw = new BufWriter(new BytesWriter());
+    const extra = new Header();
+    extra.set('Accept-Encoding', 'gzip');
+    const r = newRequest('GET', 'http://example.com/a?b=c');
+    expect(writeRequestEager(r, bw, { extraHeaders: extra })).toBeUndefined();
+    expect(str(bw.take())).toBe(
+      'GET /a?b=c HTTP/1.1\r\nHost: example.com\r\nUser-Agent: Go-http-client/1.1\r\nAccept-Encoding: gzip\r\n\r\n',
+    );
+  });
+  it('a head larger than the buffer still goes out, through the Promise', async () => {
+    const out = new BytesWriter();
+    const bw = new BufWriter(out, 64);
+    const r = newRequest('GET', `http://example.com/${'x'.repeat(200)}`);
+    const w = writeRequestEager(r, bw);
+    expect(w).toBeInstanceOf(Promise);
+    await w;
+    await bw.flush();
+    expect(str(out.bytes())).toContain(`GET /${'x'.repeat(200)} HTTP/1.1\r\n`);
+  });
 });
 
 class ClosingBody {

@@ -5,7 +5,12 @@ import { BadStringError, goError } from './errors.js';
 import { Header } from './header.js';
 import { headerValuesContainsToken, latin1 } from './internal/ascii.js';
 import { fixPragmaCacheControl, parseHTTPVersion, type Request } from './request.js';
-import { readLineBytes, readMIMEHeader } from './textproto.js';
+import {
+  readLineBytes,
+  readMIMEHeader,
+  readMIMEHeaderEager,
+  tryReadLineBytes,
+} from './textproto.js';
 import { readTransfer } from './transfer.js';
 import { parseURL, type URL } from './url.js';
 
@@ -114,9 +119,70 @@ export function isProtocolSwitchHeader(h: Header): boolean {
  * with `unexpected EOF`.
  */
 export async function readResponse(br: BufReader, req?: Request): Promise<Response> {
-  const resp = new Response({ request: req });
   const lineBytes = await readLineBytes(br);
   if (lineBytes === null) throw ErrUnexpectedEOF;
+  const resp = parseStatusLine(lineBytes, req);
+  let header: Header;
+  try {
+    header = await readMIMEHeader(br);
+  } catch (e) {
+    if (e === EOF) throw ErrUnexpectedEOF;
+    throw e;
+  }
+  return finishResponse(resp, header, br, req);
+}
+
+/**
+ * @internal {@link readResponse} that returns the Response synchronously when its whole head
+ * is already in `br`'s buffer and parses by the common path, else the Promise `readResponse`
+ * would return. Same results and errors; a synchronous failure throws.
+ */
+export function readResponseEager(br: BufReader, req?: Request): Response | Promise<Response> {
+  const lineBytes = tryReadLineBytes(br);
+  if (lineBytes === undefined) return readResponse(br, req);
+  const resp = parseStatusLine(lineBytes, req);
+  const h = readMIMEHeaderEager(br);
+  if (h instanceof Header) return finishResponse(resp, h, br, req);
+  return h.then(
+    (header) => finishResponse(resp, header, br, req),
+    (e: unknown) => {
+      throw e === EOF ? ErrUnexpectedEOF : e;
+    },
+  );
+}
+
+// Go: ReadResponse's status line — protocol, status text, three-digit code.
+function parseStatusLine(lineBytes: Uint8Array, req: Request | undefined): Response {
+  const resp = new Response();
+  resp.request = req;
+  // The usual `HTTP/1.1 200 OK` (or 1.0) without the string work; what the general path
+  // below would make of it, field for field.
+  const n = lineBytes.length;
+  if (
+    n >= 12 &&
+    lineBytes[0] === 0x48 && // H
+    lineBytes[1] === 0x54 && // T
+    lineBytes[2] === 0x54 && // T
+    lineBytes[3] === 0x50 && // P
+    lineBytes[4] === 0x2f && // /
+    lineBytes[5] === 0x31 && // 1
+    lineBytes[6] === 0x2e && // .
+    (lineBytes[7] === 0x31 || lineBytes[7] === 0x30) &&
+    lineBytes[8] === 0x20 &&
+    isDigit(lineBytes[9]!) &&
+    isDigit(lineBytes[10]!) &&
+    isDigit(lineBytes[11]!) &&
+    (n === 12 || lineBytes[12] === 0x20)
+  ) {
+    const minor = lineBytes[7]! - 0x30;
+    resp.proto = minor === 1 ? 'HTTP/1.1' : 'HTTP/1.0';
+    resp.protoMajor = 1;
+    resp.protoMinor = minor;
+    resp.statusCode =
+      (lineBytes[9]! - 0x30) * 100 + (lineBytes[10]! - 0x30) * 10 + (lineBytes[11]! - 0x30);
+    resp.status = latin1(lineBytes.subarray(9));
+    return resp;
+  }
   const line = latin1(lineBytes);
   const sp = line.indexOf(' ');
   if (sp < 0) throw new BadStringError('malformed HTTP response', line);
@@ -135,13 +201,21 @@ export async function readResponse(br: BufReader, req?: Request): Promise<Respon
   const version = parseHTTPVersion(resp.proto);
   if (version === undefined) throw new BadStringError('malformed HTTP version', resp.proto);
   [resp.protoMajor, resp.protoMinor] = version;
+  return resp;
+}
 
-  try {
-    resp.header = await readMIMEHeader(br);
-  } catch (e) {
-    if (e === EOF) throw ErrUnexpectedEOF;
-    throw e;
-  }
+function isDigit(c: number): boolean {
+  return c >= 0x30 && c <= 0x39;
+}
+
+// The rest of ReadResponse once the header block is read: Pragma, then the body's framing.
+function finishResponse(
+  resp: Response,
+  header: Header,
+  br: BufReader,
+  req: Request | undefined,
+): Response {
+  resp.header = header;
   fixPragmaCacheControl(resp.header);
   readTransfer(
     resp,

@@ -6,6 +6,11 @@ export const sniffLen = 512;
 
 type Sig = (data: Uint8Array, firstNonWS: number) => string;
 
+// What a signature needs of data[0] (data[0] & mask === pat); mask 0 for signatures that look
+// past leading whitespace or anywhere. Lets detectContentType try only the signatures that can
+// match the first byte, in Go's order.
+const firstByte = new WeakMap<Sig, [mask: number, pat: number]>();
+
 const bytes = (s: string): Uint8Array => Uint8Array.from(s, (c) => c.charCodeAt(0));
 
 // Go: htmlSig — a case-insensitive tag name after leading whitespace, then space or '>'.
@@ -30,23 +35,27 @@ function htmlSig(tag: string): Sig {
 // Go: exactSig — a byte prefix.
 function exactSig(sig: string, ct: string): Sig {
   const s = bytes(sig);
-  return (data) => {
+  const f: Sig = (data) => {
     if (data.length < s.length) return '';
     for (let i = 0; i < s.length; i++) if (data[i] !== s[i]) return '';
     return ct;
   };
+  firstByte.set(f, [0xff, s[0]!]);
+  return f;
 }
 
 // Go: maskedSig — data & mask must equal the pattern (optionally after leading whitespace).
 function maskedSig(mask: string, pat: string, ct: string, skipWS = false): Sig {
   const m = bytes(mask);
   const p = bytes(pat);
-  return (data, firstNonWS) => {
+  const f: Sig = (data, firstNonWS) => {
     const at = skipWS ? firstNonWS : 0;
     if (p.length !== m.length || data.length - at < p.length) return '';
     for (let i = 0; i < p.length; i++) if ((data[at + i]! & m[i]!) !== p[i]) return '';
     return ct;
   };
+  if (!skipWS) firstByte.set(f, [m[0]!, p[0]!]);
+  return f;
 }
 
 // Go: mp4Sig — an "ftyp" box whose brands include "mp4".
@@ -139,6 +148,14 @@ const signatures: Sig[] = [
   textSig,
 ];
 
+// signatures, narrowed to those whose first-byte condition the byte allows (index: the byte).
+const signaturesByFirst: Sig[][] = Array.from({ length: 256 }, (_, b) =>
+  signatures.filter((sig) => {
+    const fb = firstByte.get(sig);
+    return fb === undefined || (b & fb[0]) === fb[1];
+  }),
+);
+
 function isWS(b: number): boolean {
   return b === 0x09 || b === 0x0a || b === 0x0c || b === 0x0d || b === 0x20;
 }
@@ -162,7 +179,7 @@ export function detectContentType(data: Uint8Array): string {
       if (ct !== '') return ct;
     }
   }
-  for (const sig of signatures) {
+  for (const sig of data.length > 0 ? signaturesByFirst[data[0]!]! : signatures) {
     const ct = sig(data, firstNonWS);
     if (ct !== '') return ct;
   }

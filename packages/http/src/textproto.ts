@@ -26,6 +26,14 @@ interface LineState {
 const LF = 0x0a;
 const CR = 0x0d;
 
+// The next '\n' at or after `from`, or -1. A plain loop: header lines are short, and for short
+// scans it is several times faster than the indexOf builtins (their call costs more than the
+// scan).
+function indexLF(buf: Uint8Array, from: number): number {
+  for (let i = from; i < buf.length; i++) if (buf[i] === LF) return i;
+  return -1;
+}
+
 function concat(parts: Uint8Array[], len: number): Uint8Array {
   const out = new Uint8Array(len);
   let off = 0;
@@ -46,7 +54,7 @@ function checkLim(st: LineState, n: number): void {
 // aside; a '\r' at the end of a full buffer is held back so a split "\r\n" still ends the line.
 function tryLine(br: BufReader, st: LineState): Uint8Array | undefined {
   const buf = br.bufferedBytes();
-  const i = buf.indexOf(LF);
+  const i = indexLF(buf, 0);
   if (i >= 0) {
     const end = i > 0 && buf[i - 1] === CR ? i - 1 : i;
     const line = buf.subarray(0, end);
@@ -143,12 +151,7 @@ async function nextByte(br: BufReader): Promise<number> {
  * {@link ErrMessageTooLarge}. EOF before the blank line rejects with `EOF`.
  */
 export async function readMIMEHeader(br: BufReader, limits?: MIMEHeaderLimits): Promise<Header> {
-  const st: HeaderState = {
-    h: new Header(),
-    maxMemory: (limits?.maxMemory ?? Number.POSITIVE_INFINITY) - 400,
-    maxHeaders: limits?.maxHeaders ?? Number.POSITIVE_INFINITY,
-    line: { parts: null, len: 0, lim: 0 },
-  };
+  const st = newHeaderState(limits);
 
   // Go: the first line cannot start with a leading space.
   const first = br.buffered() > 0 ? br.bufferedBytes() : await br.peek(1);
@@ -157,11 +160,56 @@ export async function readMIMEHeader(br: BufReader, limits?: MIMEHeaderLimits): 
     if (line === null) throw EOF;
     throw new TextprotoProtocolError(`malformed MIME header initial line: ${quoteBytes(line)}`);
   }
+  return readEntries(br, st);
+}
 
+function newHeaderState(limits: MIMEHeaderLimits | undefined): HeaderState {
+  return {
+    h: new Header(),
+    maxMemory: (limits?.maxMemory ?? Number.POSITIVE_INFINITY) - 400,
+    maxHeaders: limits?.maxHeaders ?? Number.POSITIVE_INFINITY,
+    line: { parts: null, len: 0, lim: 0 },
+  };
+}
+
+async function readEntries(br: BufReader, st: HeaderState): Promise<Header> {
   for (;;) {
     if (fastPass(br, st)) return st.h;
     if (await slowEntry(br, st)) return st.h;
   }
+}
+
+/**
+ * @internal {@link readMIMEHeader} that returns the Header synchronously when the whole
+ * block is already buffered and takes the common path, else the Promise `readMIMEHeader`
+ * would return. Same results and errors (a synchronous failure throws). A synchronous result
+ * has only token keys and values free of control bytes (what a server checks).
+ */
+export function readMIMEHeaderEager(
+  br: BufReader,
+  limits?: MIMEHeaderLimits,
+): Header | Promise<Header> {
+  if (br.buffered() === 0 || isSpaceOrTab(br.bufferedBytes()[0])) {
+    return readMIMEHeader(br, limits);
+  }
+  const st = newHeaderState(limits);
+  if (fastPass(br, st)) return st.h;
+  return readEntries(br, st);
+}
+
+/**
+ * @internal A complete line already in `br`'s buffer (as {@link readLineBytes} would return
+ * it: a view, without its line ending), consumed; `undefined`, consuming nothing, when no
+ * whole line is buffered or it is longer than `lim` (≥ 0).
+ */
+export function tryReadLineBytes(br: BufReader, lim = -1): Uint8Array | undefined {
+  const buf = br.bufferedBytes();
+  const i = indexLF(buf, 0);
+  if (i < 0) return undefined;
+  const end = i > 0 && buf[i - 1] === CR ? i - 1 : i;
+  if (lim >= 0 && end > lim) return undefined;
+  br.skip(i + 1);
+  return buf.subarray(0, end);
 }
 
 interface HeaderState {
@@ -194,7 +242,7 @@ function fastPass(br: BufReader, st: HeaderState): boolean {
   let pos = 0;
   try {
     for (;;) {
-      const lf = buf.indexOf(LF, pos);
+      const lf = indexLF(buf, pos);
       if (lf < 0) return false;
       const end = lf > pos && buf[lf - 1] === CR ? lf - 1 : lf;
       if (end === pos) {

@@ -354,7 +354,7 @@ export class TransferWriter {
   flushHeaders = false;
 
   /** Go's `newTransferWriter(*Request)`; may probe the body (up to 200 ms). */
-  static async forRequest(rr: OutgoingRequest): Promise<TransferWriter> {
+  static forRequest(rr: OutgoingRequest): TransferWriter | Promise<TransferWriter> {
     const t = new TransferWriter();
     const hasBody = rr.body !== NoBody;
     if (rr.contentLength !== 0 && !hasBody) {
@@ -371,17 +371,26 @@ export class TransferWriter {
     t.body = hasBody ? rr.body : null;
     t.bodyCloser = hasBody ? rr.body : null;
     t.contentLength = rr.outgoingLength();
-    if (t.contentLength < 0 && t.transferEncoding.length === 0 && (await t.#shouldSendChunked())) {
-      t.transferEncoding = ['chunked'];
+    // Only a body of unknown length may need a probe (which waits): else no Promise.
+    if (t.contentLength < 0 && t.transferEncoding.length === 0) {
+      return t.#shouldSendChunked().then((chunked) => {
+        if (chunked) t.transferEncoding = ['chunked'];
+        return t.#finishForRequest();
+      });
     }
-    if (t.contentLength !== 0 && !isKnownInMemoryBody(t.body)) t.flushHeaders = true;
+    return t.#finishForRequest();
+  }
+
+  // The rest of forRequest once the framing is known.
+  #finishForRequest(): TransferWriter {
+    if (this.contentLength !== 0 && !isKnownInMemoryBody(this.body)) this.flushHeaders = true;
 
     // Requests are always HTTP/1.1 here.
-    if (t.body === null) t.transferEncoding = [];
-    if (isChunked(t.transferEncoding)) t.contentLength = -1;
-    else if (t.body === null) t.contentLength = 0;
-    if (!isChunked(t.transferEncoding)) t.trailer = null;
-    return t;
+    if (this.body === null) this.transferEncoding = [];
+    if (isChunked(this.transferEncoding)) this.contentLength = -1;
+    else if (this.body === null) this.contentLength = 0;
+    if (!isChunked(this.transferEncoding)) this.trailer = null;
+    return this;
   }
 
   // Go: shouldSendChunkedRequestBody — GET-like requests get their body probed first, since
@@ -480,7 +489,22 @@ export class TransferWriter {
    * it, checks the declared length (`http: ContentLength=N with Body length M`) and writes
    * the trailer and the final CRLF of a chunked body. Always closes the body.
    */
-  async writeBody(w: BufWriter): Promise<void> {
+  writeBody(w: BufWriter): void | Promise<void> {
+    // Nothing to copy, close or terminate (a request or response without a body): the
+    // checks below are all that is left, done without a Promise.
+    if (this.body === null && this.bodyCloser === null && !isChunked(this.transferEncoding)) {
+      if (!this.responseToHEAD && this.contentLength !== -1 && this.contentLength !== 0) {
+        throw goError(
+          'ERR_HTTP_CONTENT_LENGTH_MISMATCH',
+          `http: ContentLength=${this.contentLength} with Body length 0`,
+        );
+      }
+      return;
+    }
+    return this.#writeBody(w);
+  }
+
+  async #writeBody(w: BufWriter): Promise<void> {
     let ncopy = 0;
     let closed = false;
     try {

@@ -508,6 +508,41 @@ function countChar(s: string, ch: string): number {
   return n;
 }
 
+// The common request target, "/path" or "/path?query" whose path has only bytes that need no
+// escaping and no decoding (letters, digits, "-._~/"): what url.parse would produce, without
+// its general machinery. Undefined for anything else.
+function parseSimpleRequestPath(raw: string): URL | undefined {
+  if (raw.charCodeAt(0) !== 0x2f) return undefined;
+  let i = 1;
+  for (; i < raw.length; i++) {
+    const c = raw.charCodeAt(i);
+    if (
+      (c >= 0x61 && c <= 0x7a) ||
+      (c >= 0x41 && c <= 0x5a) ||
+      (c >= 0x2d && c <= 0x39) || // - . / 0-9
+      c === 0x5f ||
+      c === 0x7e
+    ) {
+      continue;
+    }
+    if (c === 0x3f) break; // '?'
+    return undefined;
+  }
+  const url = new URL();
+  if (i === raw.length) {
+    url.path = raw;
+    return url;
+  }
+  for (let j = i + 1; j < raw.length; j++) {
+    const c = raw.charCodeAt(j);
+    if (c < 0x20 || c === 0x7f) return undefined; // Go's CTL check, with its error
+  }
+  url.path = raw.slice(0, i);
+  if (i === raw.length - 1) url.forceQuery = true;
+  else url.rawQuery = raw.slice(i + 1);
+  return url;
+}
+
 // Go: url.parse — viaRequest restricts the input to an absolute URI or an absolute path.
 function parse(raw: string, viaRequest: boolean): URL {
   if (stringContainsCTLByte(raw)) throw plainError('net/url: invalid control character in URL');
@@ -658,6 +693,8 @@ export function parseURL(rawURL: string): URL {
  * (or `*`); no fragment. Throws {@link URLError}, e.g. `parse "foo": invalid URI for request`.
  */
 export function parseRequestURI(rawURL: string): URL {
+  const simple = parseSimpleRequestPath(rawURL);
+  if (simple !== undefined) return simple;
   try {
     return parse(rawURL, true);
   } catch (e) {

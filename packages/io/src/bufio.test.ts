@@ -8,7 +8,7 @@ import {
   is,
   sentinel,
 } from './errors.js';
-import { BytesReader, type Reader, readAll } from './io.js';
+import { BytesReader, type EagerWriter, type Reader, readAll, type SyncReader } from './io.js';
 import { ChunkReader, HalfReader, OneByteReader, RecordingWriter } from './testing.js';
 
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -333,5 +333,146 @@ describe('buffer release while idle (not in Go)', () => {
     expect(pooled.subarray(0, 2)).toEqual(enc('hi'));
     await bw.flush();
     expect(w.text()).toBe('abcdefghi');
+  });
+});
+
+describe('synchronous fast paths (tryFill, flushEager, tryWriteLatin1)', () => {
+  // A SyncReader over queued chunks: tryRead hands out what is queued, read waits for more.
+  class Queue implements SyncReader {
+    chunks: Uint8Array[] = [];
+    tryRead(p: Uint8Array): number | undefined {
+      const c = this.chunks.shift();
+      if (c === undefined) return undefined;
+      const n = Math.min(p.length, c.length);
+      p.set(c.subarray(0, n));
+      if (n < c.length) this.chunks.unshift(c.subarray(n));
+      return n;
+    }
+    async read(p: Uint8Array): Promise<number | null> {
+      return this.tryRead(p) ?? null;
+    }
+  }
+
+  it('tryFill takes what a SyncReader has at hand, and nothing when it has none', () => {
+    const q = new Queue();
+    const br = new BufReader(q, 16);
+    expect(br.tryFill()).toBe(false);
+    q.chunks.push(enc('GET / HTTP/1.1\r\n'), enc('rest'));
+    expect(br.tryFill()).toBe(true);
+    expect(new TextDecoder().decode(br.bufferedBytes())).toBe('GET / HTTP/1.1\r\n');
+    expect(br.tryFill()).toBe(false); // full: 16 bytes buffered
+    br.skip(4);
+    expect(br.tryFill()).toBe(true); // slides the unread bytes down first
+    expect(new TextDecoder().decode(br.bufferedBytes())).toBe('/ HTTP/1.1\r\nrest');
+  });
+
+  it('tryFill never reads from a reader that is not a SyncReader', () => {
+    const br = new BufReader(new BytesReader(enc('data')));
+    expect(br.tryFill()).toBe(false);
+    expect(br.buffered()).toBe(0);
+  });
+
+  it('tryFill leaves a pending error for the next read', async () => {
+    const boom = new Error('reset');
+    const q = new Queue();
+    let first = true;
+    const r: SyncReader = {
+      tryRead: (p) => q.tryRead(p),
+      read: async (p) => {
+        if (first) {
+          first = false;
+          p[0] = 0x61;
+          return 1;
+        }
+        throw boom;
+      },
+    };
+    const br = new BufReader(r, 16);
+    expect(await br.peek(1)).toEqual(enc('a'));
+    await expect(br.peek(2)).rejects.toBe(boom);
+    q.chunks.push(enc('b'));
+    expect(br.tryFill()).toBe(true); // the error was handed out already; new bytes are fine
+  });
+
+  // An EagerWriter that completes synchronously, or through a Promise, or fails.
+  function eager(mode: 'sync' | 'async' | 'fail' | 'short') {
+    const out: number[] = [];
+    const boom = new Error('broken pipe');
+    const w: EagerWriter = {
+      writeEager(p) {
+        out.push(...p);
+        if (mode === 'sync') return p.length;
+        if (mode === 'short') return p.length - 1;
+        if (mode === 'fail') return Promise.reject(boom);
+        return Promise.resolve(p.length);
+      },
+      write: async (p) => p.length,
+    };
+    return { w, out, boom };
+  }
+
+  it('flushEager completes synchronously through a synchronous EagerWriter', () => {
+    const { w, out } = eager('sync');
+    const bw = new BufWriter(w, 64);
+    expect(bw.tryWriteLatin1('HTTP/1.1 200 OK\r\n')).toBe(true);
+    expect(bw.flushEager()).toBeUndefined();
+    expect(bw.buffered()).toBe(0);
+    expect(Buffer.from(out).toString('latin1')).toBe('HTTP/1.1 200 OK\r\n');
+    expect(bw.flushEager()).toBeUndefined(); // nothing buffered: nothing to do
+  });
+
+  it('flushEager hands back the Promise of a write still under way', async () => {
+    const { w } = eager('async');
+    const bw = new BufWriter(w, 64);
+    bw.tryWriteString('abc');
+    const p = bw.flushEager();
+    expect(p).toBeInstanceOf(Promise);
+    expect(bw.buffered()).toBe(3); // not flushed until the write completes, as flush
+    await p;
+    expect(bw.buffered()).toBe(0);
+  });
+
+  it('flushEager failures stick like flush failures; a short write is ErrShortWrite', async () => {
+    const failing = eager('fail');
+    const bw = new BufWriter(failing.w, 64);
+    bw.tryWriteString('abc');
+    await expect(bw.flushEager()).rejects.toBe(failing.boom);
+    expect(bw.error()).toBe(failing.boom);
+    await expect(bw.flushEager()).rejects.toBe(failing.boom);
+
+    const short = new BufWriter(eager('short').w, 64);
+    short.tryWriteString('abc');
+    const err = await short.flushEager()?.catch((e: unknown) => e);
+    expect(is(err, ErrShortWrite)).toBe(true);
+  });
+
+  it('flushEager over a plain Writer is flush', async () => {
+    const w = new RecordingWriter();
+    const bw = new BufWriter(w, 64);
+    bw.tryWriteString('abc');
+    await bw.flushEager();
+    expect(w.text()).toBe('abc');
+  });
+
+  it('tryWriteLatin1 writes one byte per character and refuses what does not fit', () => {
+    const { w, out } = eager('sync');
+    const bw = new BufWriter(w, 8);
+    expect(bw.tryWriteLatin1('a\xe9\xff')).toBe(true);
+    expect(bw.tryWriteLatin1('123456')).toBe(false); // 3 + 6 > 8: nothing written
+    expect(bw.buffered()).toBe(3);
+    bw.flushEager();
+    expect(out).toEqual([0x61, 0xe9, 0xff]);
+  });
+
+  it('tryWriteString and writeString encode exactly as TextEncoder does', async () => {
+    for (const s of ['plain ascii', 'caf\u00e9', '\u{1f600} smile', 'lone \ud800 surrogate', '']) {
+      const { w, out } = eager('sync');
+      const bw = new BufWriter(w, 256);
+      expect(bw.tryWriteString(s)).toBe(true);
+      await bw.writeString(s);
+      bw.flushEager();
+      const one = new TextEncoder().encode(s);
+      expect(Uint8Array.from(out)).toEqual(Uint8Array.from([...one, ...one]));
+    }
   });
 });

@@ -16,7 +16,7 @@ import {
   ErrNoProgress,
   ErrShortWrite,
 } from './errors.js';
-import type { Reader, Writer } from './io.js';
+import { isEagerWriter, isSyncReader, type Reader, type Writer } from './io.js';
 
 /** Go's `bufio.defaultBufSize`: 4096 bytes. */
 export const DefaultBufSize = 4096;
@@ -43,15 +43,13 @@ const EOF_MARK: unique symbol = Symbol('eof');
  * ```
  */
 const noBuf = new Uint8Array(0);
-const noScan = Buffer.alloc(0);
 
 export class BufReader implements Reader {
   #buf: Uint8Array;
   // The configured size; #buf is `noBuf` while the buffer is lent out (releaseBuffer).
   readonly #size: number;
-  // The same memory as a Node Buffer: its indexOf is memchr-backed, faster than
-  // Uint8Array.prototype.indexOf on the line-scanning hot path.
-  #scan: Buffer;
+  // #buf as a Node Buffer for readSlice's scans, made on first use (see #scanner).
+  #scan: Buffer | null = null;
   #rd: Reader;
   #r = 0;
   #w = 0;
@@ -66,7 +64,6 @@ export class BufReader implements Reader {
   constructor(rd: Reader, size: number = DefaultBufSize, buf?: Uint8Array) {
     this.#size = Math.max(size, minReadBufferSize);
     this.#buf = buf !== undefined && buf.length >= this.#size ? buf : new Uint8Array(this.#size);
-    this.#scan = Buffer.from(this.#buf.buffer, this.#buf.byteOffset, this.#buf.length);
     this.#rd = rd;
   }
 
@@ -84,7 +81,7 @@ export class BufReader implements Reader {
     if (this.#r !== this.#w || this.#buf === noBuf) return null;
     const b = this.#buf;
     this.#buf = noBuf;
-    this.#scan = noScan;
+    this.#scan = null;
     this.#r = this.#w = 0;
     this.#lastByte = -1;
     return b;
@@ -96,9 +93,20 @@ export class BufReader implements Reader {
    */
   attachBuffer(b?: Uint8Array): void {
     if (this.#buf !== noBuf) return;
-    const buf = b !== undefined && b.length >= this.#size ? b : new Uint8Array(this.#size);
-    this.#buf = buf;
-    this.#scan = Buffer.from(buf.buffer, buf.byteOffset, buf.length);
+    this.#buf = b !== undefined && b.length >= this.#size ? b : new Uint8Array(this.#size);
+    this.#scan = null;
+  }
+
+  // The buffer as a Node Buffer, made on first use: its indexOf is memchr-backed, faster
+  // than the typed array's on long scans.
+  #scanner(): Buffer {
+    const buf = this.#buf;
+    let scan = this.#scan;
+    if (scan === null || scan.buffer !== buf.buffer || scan.byteOffset !== buf.byteOffset) {
+      scan = Buffer.from(buf.buffer, buf.byteOffset, buf.length);
+      this.#scan = scan;
+    }
+    return scan;
   }
 
   /** Number of bytes that can be read from the buffer without touching the reader. */
@@ -158,6 +166,29 @@ export class BufReader implements Reader {
     if (this.#w >= this.#buf.length) throw ErrBufferFull;
     const n = await this.#readInto(this.#buf.subarray(this.#w));
     if (n === null) return false;
+    this.#w += n;
+    return true;
+  }
+
+  /**
+   * {@link BufReader.fill} without waiting: when the underlying reader is a
+   * {@link SyncReader} with bytes at hand, reads them into the buffer and returns `true`.
+   * Returns `false` — and leaves any EOF or error for the next `fill` — when that would wait,
+   * when the buffer is full, or when the reader cannot read synchronously. Not in Go.
+   */
+  tryFill(): boolean {
+    if (this.#err !== undefined) return false;
+    const rd = this.#rd;
+    if (!isSyncReader(rd)) return false;
+    if (this.#buf === noBuf) this.attachBuffer();
+    if (this.#r > 0) {
+      this.#buf.copyWithin(0, this.#r, this.#w);
+      this.#w -= this.#r;
+      this.#r = 0;
+    }
+    if (this.#w >= this.#buf.length) return false;
+    const n = rd.tryRead(this.#buf.subarray(this.#w));
+    if (n === undefined || n <= 0) return false;
     this.#w += n;
     return true;
   }
@@ -288,7 +319,7 @@ export class BufReader implements Reader {
    */
   readSlice(delim: number): Promise<Uint8Array | null> {
     // Fast path: the delimiter is already buffered — no async machinery at all.
-    const i = this.#scan.indexOf(delim, this.#r);
+    const i = this.#scanner().indexOf(delim, this.#r);
     if (i >= 0 && i < this.#w) {
       const line = this.#buf.subarray(this.#r, i + 1);
       this.#r = i + 1;
@@ -302,7 +333,7 @@ export class BufReader implements Reader {
     let s = 0;
     for (;;) {
       const from = this.#r + s;
-      const i = from < this.#w ? this.#scan.indexOf(delim, from) : -1;
+      const i = from < this.#w ? this.#scanner().indexOf(delim, from) : -1;
       if (i >= 0 && i < this.#w) {
         const line = this.#buf.subarray(this.#r, i + 1);
         this.#r = i + 1;
@@ -499,6 +530,48 @@ export class BufWriter implements Writer {
   }
 
   /**
+   * {@link BufWriter.flush} that finishes synchronously when it can: when the underlying
+   * writer is an {@link EagerWriter} whose write completes at once, returns `undefined` with
+   * the buffer flushed; otherwise returns the Promise of the flush still under way (or of its
+   * failure). Not in Go, whose flush is synchronous anyway.
+   */
+  flushEager(): Promise<void> | undefined {
+    if (this.#err !== undefined) return Promise.reject(this.#err);
+    if (this.#n === 0) return undefined;
+    const wr = this.#wr;
+    if (!isEagerWriter(wr)) return this.flush();
+    const want = this.#n;
+    let r: number | Promise<number>;
+    try {
+      r = wr.writeEager(this.#buf.subarray(0, want));
+    } catch (e) {
+      this.#err = e;
+      return Promise.reject(e);
+    }
+    if (typeof r === 'number') {
+      if (r < want) {
+        this.#err = ErrShortWrite;
+        return Promise.reject(ErrShortWrite);
+      }
+      this.#n = 0;
+      return undefined;
+    }
+    return r.then(
+      (n) => {
+        if (n < want) {
+          this.#err = ErrShortWrite;
+          throw ErrShortWrite;
+        }
+        this.#n = 0;
+      },
+      (e: unknown) => {
+        this.#err = e;
+        throw e;
+      },
+    );
+  }
+
+  /**
    * Go's `(*Writer).Write`: buffers `p`, flushing as the buffer fills. A large write into an
    * empty buffer goes straight to the underlying writer.
    */
@@ -548,7 +621,22 @@ export class BufWriter implements Writer {
   tryWriteString(s: string): boolean {
     if (this.#err !== undefined || s.length * 3 > this.available()) return false;
     if (this.#buf === noBuf) this.attachBuffer();
-    this.#n += encoder.encodeInto(s, this.#buf.subarray(this.#n)).written;
+    this.#n += writeUTF8(s, this.#buf, this.#n);
+    return true;
+  }
+
+  /**
+   * Buffers the byte string `s` (one byte per UTF-16 unit, its low 8 bits: Latin-1)
+   * synchronously when it fits; returns false (and buffers nothing) otherwise. For HTTP
+   * heads, whose text is bytes.
+   */
+  tryWriteLatin1(s: string): boolean {
+    if (this.#err !== undefined || s.length > this.available()) return false;
+    if (this.#buf === noBuf) this.attachBuffer();
+    const buf = this.#buf;
+    const n = this.#n;
+    for (let i = 0; i < s.length; i++) buf[n + i] = s.charCodeAt(i);
+    this.#n = n + s.length;
     return true;
   }
 
@@ -558,7 +646,7 @@ export class BufWriter implements Writer {
     // Fast path: encode straight into the free part of the buffer.
     if (s.length * 3 <= this.available()) {
       if (this.#buf === noBuf) this.attachBuffer();
-      const { written } = encoder.encodeInto(s, this.#buf.subarray(this.#n));
+      const written = writeUTF8(s, this.#buf, this.#n);
       this.#n += written;
       return written;
     }
@@ -575,3 +663,17 @@ export class BufWriter implements Writer {
 }
 
 const encoder = new TextEncoder();
+
+// The UTF-8 encoding of `s` into `buf` at `off` (room for it assured by the caller); returns
+// the byte count. ASCII is copied in a loop — for the short strings of HTTP heads and small
+// bodies cheaper than TextEncoder's call — the rest goes through encodeInto.
+function writeUTF8(s: string, buf: Uint8Array, off: number): number {
+  let i = 0;
+  for (; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) break;
+    buf[off + i] = c;
+  }
+  if (i === s.length) return i;
+  return i + encoder.encodeInto(s.slice(i), buf.subarray(off + i)).written;
+}

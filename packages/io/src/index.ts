@@ -26,10 +26,12 @@ export {
 } from './errors.js';
 export type {
   Closer,
+  EagerWriter,
   ReadCloser,
   Reader,
   ReadWriteCloser,
   ReadWriter,
+  SyncReader,
   WriteCloser,
   Writer,
 } from './io.js';
@@ -40,6 +42,8 @@ export {
   copyN,
   DefaultCopyBufferSize,
   Discard,
+  isEagerWriter,
+  isSyncReader,
   LimitedReader,
   limitReader,
   multiReader,

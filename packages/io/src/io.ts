@@ -17,6 +17,42 @@ export interface Writer {
   write(p: Uint8Array): Promise<number>;
 }
 
+/**
+ * A {@link Reader} that can also be read without waiting. Not in Go: a Promise per read is
+ * what a synchronous Go read costs nothing for, so hot paths use this when bytes are at hand.
+ */
+export interface SyncReader extends Reader {
+  /**
+   * Reads into a prefix of `p` synchronously when bytes are already at hand, returning how
+   * many (at least 1). Returns `undefined` — having consumed nothing — when the read would
+   * have to wait, or would end in EOF or an error: then call {@link Reader.read}.
+   */
+  tryRead(p: Uint8Array): number | undefined;
+}
+
+/**
+ * A {@link Writer} whose write can finish synchronously. Not in Go (its writes are
+ * synchronous already).
+ */
+export interface EagerWriter extends Writer {
+  /**
+   * Starts writing all of `p` at once, as {@link Writer.write} would, and returns `p.length`
+   * when the write completed synchronously (`p` may be reused), else the Promise `write`
+   * would have returned.
+   */
+  writeEager(p: Uint8Array): number | Promise<number>;
+}
+
+/** True when `r` implements {@link SyncReader}. */
+export function isSyncReader(r: Reader): r is SyncReader {
+  return typeof (r as Partial<SyncReader>).tryRead === 'function';
+}
+
+/** True when `w` implements {@link EagerWriter}. */
+export function isEagerWriter(w: Writer): w is EagerWriter {
+  return typeof (w as Partial<EagerWriter>).writeEager === 'function';
+}
+
 /** Go's `io.Closer`. */
 export interface Closer {
   close(): Promise<void> | void;

@@ -427,6 +427,86 @@ describe('waitReadable', () => {
   });
 });
 
+describe('synchronous fast paths: tryRead, writeEager, watchReadable', () => {
+  test('tryRead copies queued bytes at once and does nothing when none are queued', async () => {
+    const { ln, client: c, server: s } = await tcpPair();
+    try {
+      const buf = new Uint8Array(8);
+      expect(s.tryRead(buf)).toBeUndefined();
+      await c.write(enc.encode('hello'));
+      expect(await s.waitReadable().promise).toBe('data');
+      expect(s.tryRead(buf)).toBe(5);
+      expect(dec.decode(buf.subarray(0, 5))).toBe('hello');
+      expect(s.tryRead(buf)).toBeUndefined();
+      // A passed read deadline fails reads; tryRead leaves that to read.
+      await c.write(enc.encode('x'));
+      expect(await s.waitReadable().promise).toBe('data');
+      s.setReadDeadline(Date.now() - 1);
+      expect(s.tryRead(buf)).toBeUndefined();
+      expect(isTimeout(await rejection(s.read(buf)))).toBe(true);
+      s.setReadDeadline(0);
+      expect(s.tryRead(buf)).toBe(1);
+      await s.close();
+      expect(s.tryRead(buf)).toBeUndefined();
+    } finally {
+      await Promise.allSettled([c.close(), ln.close()]);
+    }
+  });
+
+  test('writeEager returns the count when the kernel took the bytes, and reports failures as write does', async () => {
+    const { ln, client: c, server: s } = await tcpPair();
+    try {
+      expect(s.writeEager(enc.encode('small'))).toBe(5);
+      expect(dec.decode(await readN(c, 5))).toBe('small');
+      expect(s.writeEager(new Uint8Array(0))).toBe(0);
+      await s.close();
+      const r = s.writeEager(enc.encode('late'));
+      expect(r).toBeInstanceOf(Promise);
+      expect(is(await rejection(r as Promise<number>), ErrClosed)).toBe(true);
+    } finally {
+      await Promise.allSettled([c.close(), ln.close()]);
+    }
+  });
+
+  test('writeEager of more than the kernel takes at once settles through a Promise', async () => {
+    const { ln, client: c, server: s } = await tcpPair();
+    try {
+      const data = pattern(8 << 20, 3);
+      const r = s.writeEager(data);
+      expect(r).toBeInstanceOf(Promise); // the peer has not read: the kernel buffers fill
+      const got = await readN(c, data.length);
+      expect(await r).toBe(data.length);
+      expect(Buffer.compare(got, data)).toBe(0);
+    } finally {
+      await Promise.allSettled([c.close(), s.close(), ln.close()]);
+    }
+  });
+
+  test('watchReadable calls back at once when bytes are queued, later when they come, never once stopped', async () => {
+    const { ln, client: c, server: s } = await tcpPair();
+    try {
+      const seen: string[] = [];
+      const stop1 = s.watchReadable((st) => seen.push(`1:${st}`));
+      const stop2 = s.watchReadable((st) => seen.push(`2:${st}`));
+      stop2();
+      await c.write(enc.encode('x'));
+      expect(await s.waitReadable().promise).toBe('data');
+      expect(seen).toEqual(['1:data']);
+      stop1(); // after settling: a no-op
+      s.watchReadable((st) => seen.push(`3:${st}`));
+      expect(seen).toEqual(['1:data', '3:data']); // synchronous: the byte is queued
+      // With deadline: true the read deadline ends the wait, as it would end a read.
+      expect(s.tryRead(new Uint8Array(4))).toBe(1);
+      s.setReadDeadline(Date.now() + 20);
+      const timedOut = new Promise((r) => s.watchReadable(r, { deadline: true }));
+      expect(await timedOut).toBe('timeout');
+      s.setReadDeadline(0);
+    } finally {
+      await Promise.allSettled([c.close(), s.close(), ln.close()]);
+    }
+  });
+});
+
 describe('ref / unref', () => {
   test('an unref-ed conn does not keep the process alive; ref brings it back', async () => {
     const { ln, client: c, server: s } = await tcpPair();

@@ -21,7 +21,7 @@
 // buffer of the timed-out write must not be reused for this connection until it is closed.
 
 import type { Socket } from 'node:net';
-import type { ReadWriteCloser } from '@ka/io';
+import type { EagerWriter, ReadWriteCloser, SyncReader } from '@ka/io';
 import { type Addr, splitHostZone, TCPAddr, UnixAddr, unmapIPv4 } from './addr.js';
 import {
   ErrClosed,
@@ -95,6 +95,12 @@ export interface ReadableWatcher {
    * a read — a read that waits without holding a buffer.
    */
   waitReadable(opts?: { deadline?: boolean }): ReadableWait;
+  /**
+   * The same wait with a callback: `cb` runs once with what ended it (synchronously, before
+   * this returns, when that is known already); the returned function stops the wait without
+   * calling `cb`. Spares the Promise of {@link ReadableWatcher.waitReadable} on hot paths.
+   */
+  watchReadable(cb: (state: ReadableState) => void, opts?: { deadline?: boolean }): () => void;
 }
 
 /**
@@ -168,6 +174,7 @@ interface ReadWaiter {
 interface WriteWaiter {
   n: number;
   done: boolean;
+  settledErr?: unknown;
   resolve(n: number): void;
   reject(e: unknown): void;
 }
@@ -179,7 +186,9 @@ const resolvedZero: Promise<number> = Promise.resolve(0);
  * The connection machinery shared by {@link TCPConn} and {@link UnixConn}: a `node:net` Socket
  * behind Go's Conn contract. Not constructed directly: {@link listen} and {@link dial} make them.
  */
-export abstract class SocketConn implements Conn, CloseWriter, ChunkReader, ReadableWatcher {
+export abstract class SocketConn
+  implements Conn, CloseWriter, ChunkReader, ReadableWatcher, SyncReader, EagerWriter
+{
   /** The underlying socket (for the few things this class does not cover). */
   protected readonly socket: Socket;
   readonly #net: string;
@@ -195,9 +204,9 @@ export abstract class SocketConn implements Conn, CloseWriter, ChunkReader, Read
   #eof = false;
   #readShut = false;
   #readers: ReadWaiter[] = [];
-  #watchers: ((state: ReadableState) => void)[] = [];
+  #watchers: ((state: ReadableState | null) => void)[] = [];
   // Watchers that the read deadline also ends (waitReadable({ deadline: true })).
-  #timedWatchers: ((state: ReadableState) => void)[] = [];
+  #timedWatchers: ((state: ReadableState | null) => void)[] = [];
 
   // Write side.
   #writers: WriteWaiter[] = [];
@@ -259,6 +268,19 @@ export abstract class SocketConn implements Conn, CloseWriter, ChunkReader, Read
   }
 
   /**
+   * {@link read} without waiting ({@link SyncReader}): copies queued bytes into `p` and
+   * returns how many, or returns `undefined` having done nothing when no bytes are queued,
+   * another read is waiting, the read deadline has passed or the connection is closed.
+   */
+  tryRead(p: Uint8Array): number | undefined {
+    if (this.#queued === 0 || this.#closed || p.length === 0 || this.#readers.length > 0) {
+      return undefined;
+    }
+    if (this.#rdl.at !== 0 && this.#rdl.expired()) return undefined;
+    return this.#copyOut(p);
+  }
+
+  /**
    * Lets the process exit while this connection is open (Node's `socket.unref()`); Go
    * programs exit with idle pooled connections open, and so should ka's.
    */
@@ -276,26 +298,45 @@ export abstract class SocketConn implements Conn, CloseWriter, ChunkReader, Read
    * read deadline's own (armed only for `deadline: true`).
    */
   waitReadable(opts?: { deadline?: boolean }): ReadableWait {
-    const now = this.#readableState();
-    if (now !== null) return { promise: Promise.resolve(now), cancel: noop };
-    const timed = opts?.deadline === true;
-    if (timed && this.#rdl.expired()) return { promise: Promise.resolve('timeout'), cancel: noop };
-    const list = timed ? this.#timedWatchers : this.#watchers;
-    let settle!: (state: ReadableState) => void;
-    const promise = new Promise<ReadableState>((resolve) => {
-      settle = (state) => {
-        const i = list.indexOf(settle);
-        if (i < 0) return; // settled already
-        list.splice(i, 1);
-        if (timed && this.#readers.length === 0 && this.#timedWatchers.length === 0) {
-          this.#rdl.idle();
-        }
-        resolve(state);
-      };
+    let resolve!: (state: ReadableState) => void;
+    const promise = new Promise<ReadableState>((r) => {
+      resolve = r;
     });
+    const stop = this.watchReadable(resolve, opts);
+    return {
+      promise,
+      cancel: () => {
+        stop();
+        resolve('canceled');
+      },
+    };
+  }
+
+  /**
+   * {@link waitReadable} with a callback instead of a Promise: `cb` runs once with what ended
+   * the wait — synchronously, before this returns, when that is known already. The returned
+   * function stops the wait without calling `cb`.
+   */
+  watchReadable(cb: (state: ReadableState) => void, opts?: { deadline?: boolean }): () => void {
+    const now = this.#readableState();
+    const timed = opts?.deadline === true;
+    if (now !== null || (timed && this.#rdl.expired())) {
+      cb(now ?? 'timeout');
+      return noop;
+    }
+    const list = timed ? this.#timedWatchers : this.#watchers;
+    const settle = (state: ReadableState | null): void => {
+      const i = list.indexOf(settle);
+      if (i < 0) return; // settled already
+      list.splice(i, 1);
+      if (timed && this.#readers.length === 0 && this.#timedWatchers.length === 0) {
+        this.#rdl.idle();
+      }
+      if (state !== null) cb(state);
+    };
     list.push(settle);
     if (timed) this.#rdl.arm();
-    return { promise, cancel: () => settle('canceled') };
+    return () => settle(null);
   }
 
   #readableState(): ReadableState | null {
@@ -478,6 +519,16 @@ export abstract class SocketConn implements Conn, CloseWriter, ChunkReader, Read
    * `write: broken pipe`, `write: connection reset by peer`.
    */
   write(p: Uint8Array): Promise<number> {
+    const r = this.writeEager(p);
+    return typeof r === 'number' ? Promise.resolve(r) : r;
+  }
+
+  /**
+   * {@link write} that reports a synchronous completion synchronously ({@link EagerWriter}):
+   * returns `p.length` when the kernel took every byte at once, else the Promise `write`
+   * returns (which also carries every failure).
+   */
+  writeEager(p: Uint8Array): number | Promise<number> {
     if (this.#closed) return Promise.reject(this.#opError('write', ErrClosed));
     if (this.#wdl.at !== 0 && this.#wdl.expired()) {
       return Promise.reject(this.#opError('write', ErrDeadlineExceeded));
@@ -486,17 +537,32 @@ export abstract class SocketConn implements Conn, CloseWriter, ChunkReader, Read
       return Promise.reject(this.#ioError('write'));
     }
     const n = p.length;
-    if (n === 0) return resolvedZero;
+    if (n === 0) return 0;
+    // Until a Promise is needed, a settlement (Node calls back asynchronously, but be safe)
+    // is only recorded.
+    const w: WriteWaiter = {
+      n,
+      done: false,
+      resolve: noop,
+      reject: (e) => {
+        w.settledErr = e;
+      },
+    };
+    this.socket.write(p, (err) => this.#written(w, err));
+    if (!w.done && this.socket.writableLength === 0 && this.socket.errored === null) {
+      // The kernel took it all synchronously: Node holds no reference to p any more.
+      w.done = true;
+      return n;
+    }
     return new Promise<number>((resolve, reject) => {
-      const w: WriteWaiter = { n, done: false, resolve, reject };
-      this.socket.write(p, (err) => this.#written(w, err));
-      if (w.done) return;
-      if (this.socket.writableLength === 0 && this.socket.errored === null) {
-        // The kernel took it all synchronously: Node holds no reference to p any more.
-        w.done = true;
-        resolve(n);
+      if (w.done) {
+        // settled already, synchronously, through the callback
+        if (w.settledErr !== undefined) reject(w.settledErr);
+        else resolve(n);
         return;
       }
+      w.resolve = resolve;
+      w.reject = reject;
       this.#writers.push(w);
       this.#wdl.arm();
     });

@@ -50,12 +50,21 @@ export function validTrailerHeader(name: string): boolean {
 let dateSec = -1;
 let dateText = '';
 
+let dateLine = '';
+
 /** `Mon, 02 Jan 2006 15:04:05 GMT` for now, cached for the current second. */
 export function currentHttpDate(now = Date.now()): string {
   const sec = Math.floor(now / 1000);
   if (sec !== dateSec) {
     dateText = formatHttpDate(sec * 1000);
+    dateLine = `Date: ${dateText}\r\n`;
     dateSec = sec;
   }
   return dateText;
+}
+
+/** The whole `Date: …\r\n` header line for now, cached with {@link currentHttpDate}. */
+export function currentHttpDateLine(now = Date.now()): string {
+  currentHttpDate(now);
+  return dateLine;
 }
