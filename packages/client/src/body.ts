@@ -9,14 +9,16 @@ import { errReadOnClosedResBody } from './errors.js';
 
 // The sticky "read error" of a body that reached its end.
 const sawEOF = Symbol('eof');
+const resolvedNull: Promise<null> = Promise.resolve(null);
 
 /** Hooks of a {@link BodyEOFSignal}. */
 export interface BodyEOFSignalHooks {
   /**
    * Called at most once, before the final read (EOF, passed as `EOF`, or an error) or close
-   * (passed undefined) returns; its result replaces the error (`EOF` meaning a clean end).
+   * (passed undefined) returns; its result (or what its Promise resolves to) replaces the
+   * error (`EOF` meaning a clean end).
    */
-  fn?: ((err: unknown) => Promise<unknown>) | undefined;
+  fn?: ((err: unknown) => unknown) | undefined;
   /** Called instead of `fn` when the body is closed before its end. */
   earlyCloseFn?: (() => Promise<void>) | undefined;
 }
@@ -48,9 +50,51 @@ export class BodyEOFSignal extends BodyBase {
   }
 
   // Go: (*bodyEOFSignal).Read.
-  async read(p: Uint8Array): Promise<number | null> {
-    if (this.#closed) throw errReadOnClosedResBody;
-    if (this.#rerr === sawEOF) return null;
+  read(p: Uint8Array): Promise<number | null> {
+    if (this.#closed) return Promise.reject(errReadOnClosedResBody);
+    if (this.#rerr === sawEOF) return resolvedNull;
+    const body = this.#body;
+    if (this.#rerr === undefined && isMessageBody(body)) {
+      // Bytes already buffered: no Promise chain through the framed body.
+      const n = body.tryRead(p);
+      if (n !== undefined) {
+        if (n > 0 && body.sawEOF) return this.#lastRead(n);
+        return Promise.resolve(n);
+      }
+    }
+    return this.#read(p);
+  }
+
+  /** Reads until EOF; a body already buffered in full is returned without a read loop. */
+  override bytes(): Promise<Uint8Array> {
+    const body = this.#body;
+    if (!this.#closed && this.#rerr === undefined && isMessageBody(body)) {
+      const all = body.tryReadAll();
+      if (all !== undefined) {
+        // As the read that returns the last bytes: report the end, then a final read
+        // finds EOF (or the error the report gave).
+        this.#rerr = sawEOF;
+        const err = this.#condfn(EOF);
+        if (err instanceof Promise) {
+          return err.then((e) => {
+            if (e !== EOF) {
+              this.#rerr = e;
+              throw e;
+            }
+            return all;
+          });
+        }
+        if (err !== EOF) {
+          this.#rerr = err;
+          return Promise.reject(err);
+        }
+        return Promise.resolve(all);
+      }
+    }
+    return super.bytes();
+  }
+
+  async #read(p: Uint8Array): Promise<number | null> {
     if (this.#rerr !== undefined) throw this.#rerr;
     let n: number | null;
     try {
@@ -67,12 +111,22 @@ export class BodyEOFSignal extends BodyBase {
     }
     // The framed body knows it just handed out its last bytes: report the end now, so the
     // connection goes back to the pool without waiting for one more read.
-    if (n > 0 && isMessageBody(this.#body) && this.#body.sawEOF) {
-      this.#rerr ??= sawEOF;
-      const err = await this.#condfn(EOF);
-      if (err !== EOF) this.#rerr = err;
-    }
+    if (n > 0 && isMessageBody(this.#body) && this.#body.sawEOF) return this.#lastRead(n);
     return n;
+  }
+
+  // The read that returned the body's last bytes: report the end, then return them.
+  #lastRead(n: number): Promise<number> {
+    this.#rerr ??= sawEOF;
+    const err = this.#condfn(EOF);
+    if (err instanceof Promise) {
+      return err.then((e) => {
+        if (e !== EOF) this.#rerr = e;
+        return n;
+      });
+    }
+    if (err !== EOF) this.#rerr = err;
+    return Promise.resolve(n);
   }
 
   // Go: (*bodyEOFSignal).Close.
@@ -93,8 +147,9 @@ export class BodyEOFSignal extends BodyBase {
     if (err !== undefined) throw err;
   }
 
-  // Go: (*bodyEOFSignal).condfn — run fn once.
-  async #condfn(err: unknown): Promise<unknown> {
+  // Go: (*bodyEOFSignal).condfn — run fn once. Returns what fn returns: a Promise when it
+  // has to wait, else the error itself.
+  #condfn(err: unknown): unknown {
     const fn = this.#fn;
     if (fn === undefined) return err;
     this.#fn = undefined;

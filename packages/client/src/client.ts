@@ -185,6 +185,8 @@ const bodyHeaders = new Set([
   'Content-Type',
 ]);
 
+function copyNoHeaders(): void {}
+
 // Go: (*Client).makeHeadersCopier (without the cookie jar part).
 /**
  * Returns a function that copies the headers of `ireq` (as they are now) into each
@@ -194,6 +196,8 @@ const bodyHeaders = new Set([
 export function makeHeadersCopier(
   ireq: Request,
 ): (req: Request, stripSensitiveHeaders: boolean, stripBodyHeaders: boolean) => void {
+  // Nothing to copy now means nothing to copy later (most requests have no headers).
+  if (ireq.header.size === 0) return copyNoHeaders;
   const ireqhdr = ireq.header.clone();
   return (req, stripSensitiveHeaders, stripBodyHeaders) => {
     for (const [k, vv] of ireqhdr) {
@@ -256,13 +260,15 @@ function sameSentinel(err: unknown, target: unknown): boolean {
   return isGoError(err) && isGoError(target) && Object.isFrozen(err) && err.code === target.code;
 }
 
+const noRequestCancel = { stopTimer: () => {}, didTimeout: () => false };
+
 // Go: setRequestCancel — under a deadline, the request gets a signal that aborts with
 // DeadlineExceeded when the deadline passes (or with the caller's reason before).
 function setRequestCancel(
   req: Request,
   deadline: number,
 ): { stopTimer: () => void; didTimeout: () => boolean } {
-  if (deadline === 0) return { stopTimer: () => {}, didTimeout: () => false };
+  if (deadline === 0) return noRequestCancel;
   const parent = req.signal;
   const ac = new AbortController();
   let timedOut = false;

@@ -93,8 +93,15 @@ export class ConnectMethod {
 
   // Go: (*connectMethod).key, rendered the way connectMethodKey.String prints it
   // (`proxy|scheme[,h1]|addr`), which makes it usable as a Map key.
+  #key: string | undefined;
+
   /** The pool key: `proxy|scheme[,h1]|addr`. */
   key(): string {
+    this.#key ??= this.#makeKey();
+    return this.#key;
+  }
+
+  #makeKey(): string {
     let proxyStr = '';
     let targetAddr = this.targetAddr;
     if (this.proxyURL !== undefined) {

@@ -8,14 +8,26 @@
 // a one-byte peek pending, so a peer that closes an idle connection (or writes to it) is
 // noticed at once and the connection leaves the pool.
 
-import { Header, NoBody, type Request, type Response, readResponse, writeRequest } from '@ka/http';
+import { Header, NoBody, type Request, type Response, readResponse } from '@ka/http';
 import {
   equalFold,
   isProtocolSwitchHeader,
   quoteBytes,
   RequestBodyReadError,
+  readResponseEager,
+  writeRequestEager,
 } from '@ka/http/internal';
-import { type BufReader, BufReader as BufReaderImpl, BufWriter, EOF } from '@ka/io';
+import {
+  type BufReader,
+  BufReader as BufReaderImpl,
+  BufWriter,
+  type EagerWriter,
+  EOF,
+  type Reader,
+  type SyncReader,
+  type Writer,
+} from '@ka/io';
+import type { ReadableWatcher } from '@ka/net';
 import { BodyEOFSignal, GzipReader, ReadWriteCloserBody } from './body.js';
 import type { CancelScope } from './context.js';
 import type { Conn } from './dial.js';
@@ -32,8 +44,16 @@ import {
   TransportReadFromServerError,
   wrapError,
 } from './errors.js';
-import { Latch, Mailbox, race, spawn, TimerLatch } from './internal/sync.js';
+import { Latch, Mailbox, nextWriteTurn, race, spawn, TimerLatch } from './internal/sync.js';
 import type { ClientTrace } from './trace.js';
+
+const resolvedUndefined: Promise<unknown> = Promise.resolve(undefined);
+// A write's result when it succeeded (shared: read only).
+const wroteOK: { err: unknown } = Object.freeze({ err: undefined });
+
+// Round trips of this process waiting for their response heads: more than one means
+// several connections are busy, and their requests are written in batches.
+let awaitingHeads = 0;
 
 /** Go's `maxWriteWaitBeforeConnReuse`: how long a finished response waits for its request's write. */
 export const maxWriteWaitBeforeConnReuse = 50;
@@ -133,6 +153,11 @@ export function is408Message(buf: Uint8Array): boolean {
   return s.startsWith('HTTP/1.') && s.slice(8, 12) === ' 408';
 }
 
+// A 1xx response other than 101 (which is final, Go issue 26161): skipped while reading.
+function isInterim(code: number): boolean {
+  return code >= 100 && code <= 199 && code !== 101;
+}
+
 function errText(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
@@ -178,6 +203,9 @@ export class PersistConn {
   #reused = false;
   /** Adds headers to each request's extra headers (proxy authorization). */
   mutateHeaderFunc: ((h: Header) => void) | undefined = undefined;
+  // The conn, when it can report readability without a read (with tryRead, the readLoop's
+  // wait for the next response needs no Promise chain through bufio).
+  #watchable: ReadableWatcher | undefined = undefined;
 
   constructor(t: PersistConnOwner, cacheKey: string) {
     this.t = t;
@@ -187,19 +215,40 @@ export class PersistConn {
   /** Starts the read and write loops over `conn` (end of Go's `dialConn`). */
   start(conn: Conn): void {
     this.conn = conn;
+    const c = conn as Conn & Partial<SyncReader & EagerWriter & ReadableWatcher>;
     // Go: the bufio.Reader reads through the persistConn itself, which enforces readLimit
-    // and records EOF.
-    this.br = new BufReaderImpl({ read: (p) => this.#read(p) }, this.t.readBufferSize());
-    this.bw = new BufWriter(
-      {
-        write: async (p) => {
-          const n = await this.conn.write(p);
+    // and records EOF. A conn that can read or write without waiting (ka's TCPConn) lets the
+    // loops skip a Promise whenever the bytes are at hand or the kernel takes a write at once.
+    const rd: Reader & Partial<SyncReader> = { read: (p) => this.#read(p) };
+    if (typeof c.tryRead === 'function') {
+      rd.tryRead = (p) => this.#tryRead(p);
+      if (typeof c.watchReadable === 'function') this.#watchable = c as ReadableWatcher;
+    }
+    this.br = new BufReaderImpl(rd, this.t.readBufferSize());
+    const wr: Writer & Partial<EagerWriter> = {
+      write: async (p) => {
+        const n = await this.conn.write(p);
+        this.nwrite += n;
+        return n;
+      },
+    };
+    if (typeof c.writeEager === 'function') {
+      const writeEager = c.writeEager.bind(c);
+      wr.writeEager = (p) => {
+        const r = writeEager(p);
+        if (typeof r === 'number') {
+          this.nwrite += r;
+          return r;
+        }
+        return r.then((n) => {
           this.nwrite += n;
           return n;
-        },
-      },
-      this.t.writeBufferSize(),
-    );
+        });
+      };
+    }
+    this.bw = new BufWriter(wr, this.t.writeBufferSize());
+    // The writeLoop's wait for the next request also ends when the conn closes.
+    this.closech.on(() => this.#writech.cancelRecv());
     spawn(this.#readLoop());
     spawn(this.#writeLoop());
   }
@@ -219,6 +268,16 @@ export class PersistConn {
       return null;
     }
     this.readLimit -= n;
+    return n;
+  }
+
+  // The same read when bytes are at hand; EOF, errors and the exhausted limit are left to
+  // #read (undefined here).
+  #tryRead(p: Uint8Array): number | undefined {
+    if (this.readLimit <= 0) return undefined;
+    if (p.length > this.readLimit) p = p.subarray(0, this.readLimit);
+    const n = (this.conn as Conn & SyncReader).tryRead(p);
+    if (n !== undefined) this.readLimit -= n;
     return n;
   }
 
@@ -346,26 +405,24 @@ export class PersistConn {
       let alive = true;
       while (alive) {
         this.readLimit = this.t.maxHeaderResponseSize();
+        // Go: pc.br.Peek(1) — bytes already buffered need no wait (nor do bytes at hand on a
+        // watchable conn: its watch reports them at once).
         let err: unknown;
-        try {
-          const b = await this.br.peek(1);
-          if (b.length === 0) err = EOF;
-        } catch (e) {
-          err = e;
-        }
+        if (this.br.buffered() === 0) err = await this.#peekWait();
 
         if (this.#numExpectedResponses === 0) {
           this.#readLoopPeekFailLocked(err);
           return;
         }
 
-        const rc = (await this.#reqch.recv())!;
+        const rc = this.#reqch.tryTake() ?? (await this.#reqch.recv())!;
         const trace = rc.treq.trace;
 
         let resp: Response | undefined;
         if (err === undefined) {
           try {
-            resp = await this.#readResponse(rc, trace);
+            const r = this.#readResponse(rc, trace);
+            resp = r instanceof Promise ? await r : r;
           } catch (e) {
             err = e;
           }
@@ -400,7 +457,11 @@ export class PersistConn {
         if (!hasBody || bodyWritable) {
           // Pool the connection before the caller sees the response, so a quick next
           // request finds it.
-          alive = alive && !this.sawEOF && (await this.#wroteRequest()) && tryPutIdleConn(rc.treq);
+          alive =
+            alive &&
+            !this.sawEOF &&
+            (this.#wroteRequestNow() ?? (await this.#wroteRequest())) &&
+            tryPutIdleConn(rc.treq);
           if (bodyWritable) closeErr = errCallerOwnsConn;
           if (!deliver(rc, { res: resp })) return;
           rc.treq.cancel(errRequestDone);
@@ -411,22 +472,24 @@ export class PersistConn {
         const waitForBodyRead = new Latch<boolean>();
         // Fired once the connection went back to the pool, releasing the reader at EOF.
         const eofAck = new Latch<void>();
-        const waitAck = () =>
-          race([
-            ['ack', eofAck],
-            ['exit', this.readLoopDone],
-          ]);
         const body = new BodyEOFSignal(resp.body, {
           earlyCloseFn: async () => {
             waitForBodyRead.fire(false);
             await this.readLoopDone.wait();
           },
-          fn: async (err) => {
+          fn: (err) => {
             const isEOF = err === EOF;
             waitForBodyRead.fire(isEOF);
             if (isEOF) {
-              await waitAck();
-            } else if (err !== undefined) {
+              // Usually the readLoop has put the connection back already, synchronously in
+              // the fire above: then the reader gets EOF without waiting.
+              if (eofAck.fired || this.readLoopDone.fired) return err;
+              return race([
+                ['ack', eofAck],
+                ['exit', this.readLoopDone],
+              ]).then(() => err);
+            }
+            if (err !== undefined) {
               const cerr = this.canceled();
               if (cerr !== undefined) return cerr;
             }
@@ -446,38 +509,105 @@ export class PersistConn {
 
         // Wait until the caller is done with the body (or cancels, or the conn dies) before
         // peeking for the next response.
-        const ev = await race([
-          ['body', waitForBodyRead],
-          ['ctx', rc.treq.ctx.done],
-          ['closed', this.closech],
-        ]);
-        switch (ev.tag) {
-          case 'body': {
-            const bodyEOF = ev.value as boolean;
-            alive =
-              alive &&
-              bodyEOF &&
-              !this.sawEOF &&
-              (await this.#wroteRequest()) &&
-              tryPutIdleConn(rc.treq);
-            if (bodyEOF) eofAck.fire();
-            break;
-          }
-          case 'ctx':
-            alive = false;
-            this.cancelRequest(rc.treq.ctx.cause);
-            break;
-          case 'closed':
-            alive = false;
-            break;
-        }
-        rc.treq.cancel(errRequestDone);
+        alive = await this.#waitBodyDone(rc, alive, waitForBodyRead, eofAck, tryPutIdleConn);
       }
     } finally {
       this.close(closeErr);
       this.t.removeIdleConn(this);
       this.readLoopDone.fire();
     }
+  }
+
+  // Go: the peek's wait in readLoop, for a conn with nothing at hand: resolves with the peek's
+  // error (EOF when the conn ended), or undefined once a byte is buffered. A watchable conn is
+  // watched and then read synchronously; anything but bytes is left to a real peek, which
+  // reports exactly what a read reports.
+  #peekWait(): Promise<unknown> {
+    const w = this.#watchable;
+    if (w === undefined) {
+      if (this.br.tryFill()) return resolvedUndefined;
+      return this.#peekSlow();
+    }
+    return new Promise<unknown>((resolve) => {
+      w.watchReadable(() => {
+        if (this.br.buffered() > 0 || this.br.tryFill()) resolve(undefined);
+        else resolve(this.#peekSlow());
+      });
+    });
+  }
+
+  #peekSlow(): Promise<unknown> {
+    return this.br.peek(1).then(
+      (b) => (b.length === 0 ? EOF : undefined),
+      (e: unknown) => e,
+    );
+  }
+
+  // Go: readLoop's select once the body is handed out — the body's end or early close, the
+  // request's cancellation, or the connection's close. Handled when it happens (a body read
+  // that hits the end puts the connection back in the pool before it returns, as in Go where
+  // the reader waits on eofc); resolves with whether the connection stays alive.
+  #waitBodyDone(
+    rc: RequestAndChan,
+    alive: boolean,
+    waitForBodyRead: Latch<boolean>,
+    eofAck: Latch<void>,
+    tryPutIdleConn: (treq: TransportRequest) => boolean,
+  ): Promise<boolean> {
+    return new Promise<boolean>((resolve) => {
+      const ctxDone = rc.treq.ctx.done;
+      const closech = this.closech;
+      const done = (keep: boolean): void => {
+        rc.treq.cancel(errRequestDone);
+        resolve(keep);
+      };
+      const unsubscribe = (): void => {
+        waitForBodyRead.off(onBody);
+        ctxDone.off(onCtx);
+        closech.off(onClosed);
+      };
+      const onBody = (bodyEOF: boolean): void => {
+        unsubscribe();
+        if (!(alive && bodyEOF && !this.sawEOF)) {
+          if (bodyEOF) eofAck.fire();
+          done(false);
+          return;
+        }
+        const wrote = this.#wroteRequestNow();
+        if (wrote !== undefined) {
+          const keep = wrote && tryPutIdleConn(rc.treq);
+          eofAck.fire();
+          done(keep);
+          return;
+        }
+        // The write is still going: wait for it (bounded), then decide.
+        spawn(
+          this.#wroteRequest().then((ok) => {
+            const keep = ok && tryPutIdleConn(rc.treq);
+            eofAck.fire();
+            done(keep);
+          }),
+        );
+      };
+      const onCtx = (): void => {
+        unsubscribe();
+        this.cancelRequest(rc.treq.ctx.cause);
+        done(false);
+      };
+      const onClosed = (): void => {
+        unsubscribe();
+        done(false);
+      };
+      // As in a select, what happened already wins, in this order.
+      if (waitForBodyRead.fired) onBody(waitForBodyRead.value!);
+      else if (ctxDone.fired) onCtx();
+      else if (closech.fired) onClosed();
+      else {
+        waitForBodyRead.on(onBody);
+        ctxDone.on(onCtx);
+        closech.on(onClosed);
+      }
+    });
   }
 
   // Go: (*persistConn).readLoopPeekFailLocked — the idle connection got EOF, an error, or
@@ -509,7 +639,26 @@ export class PersistConn {
   }
 
   // Go: (*persistConn).readResponse — skip interim responses, run the 100-continue dance.
-  async #readResponse(rc: RequestAndChan, trace: ClientTrace | undefined): Promise<Response> {
+  // Without a trace or a 100-continue wait, a final response whose head is already buffered
+  // is returned synchronously.
+  #readResponse(rc: RequestAndChan, trace: ClientTrace | undefined): Response | Promise<Response> {
+    if (trace !== undefined || rc.continueCh !== undefined) {
+      return this.#readResponseSlow(rc, trace, undefined);
+    }
+    const resp = readResponseEager(this.br, rc.treq.req);
+    if (resp instanceof Promise || isInterim(resp.statusCode)) {
+      return this.#readResponseSlow(rc, trace, resp);
+    }
+    if (resp.isProtocolSwitch()) resp.body = new ReadWriteCloserBody(this.br, this.conn);
+    return resp;
+  }
+
+  // `first` is a response (or its read) already started by #readResponse.
+  async #readResponseSlow(
+    rc: RequestAndChan,
+    trace: ClientTrace | undefined,
+    first: Response | Promise<Response> | undefined,
+  ): Promise<Response> {
     if (trace?.gotFirstResponseByte !== undefined) {
       try {
         const peek = await this.br.peek(1);
@@ -521,16 +670,19 @@ export class PersistConn {
     let continueCh = rc.continueCh;
     let resp: Response;
     for (;;) {
-      resp = await readResponse(this.br, rc.treq.req);
+      if (first !== undefined) {
+        resp = await first;
+        first = undefined;
+      } else {
+        resp = await readResponse(this.br, rc.treq.req);
+      }
       const resCode = resp.statusCode;
       if (continueCh !== undefined && resCode === 100) {
         trace?.got100Continue?.();
         continueCh.fire(true);
         continueCh = undefined;
       }
-      const is1xx = resCode >= 100 && resCode <= 199;
-      // 101 is final (Go issue 26161).
-      if (is1xx && resCode !== 101) {
+      if (isInterim(resCode)) {
         if (trace?.got1xxResponse !== undefined) {
           await trace.got1xxResponse(resCode, resp.header);
           // The caller sees the 1xx responses and limits them; restart the head limit.
@@ -573,18 +725,22 @@ export class PersistConn {
   async #writeLoop(): Promise<void> {
     try {
       for (;;) {
-        const wr = await this.#writech.recv(this.closech);
+        // Go: select on writech and closech (closech ends the wait: see start).
+        const wr =
+          this.#writech.tryTake() ?? (this.closech.fired ? undefined : await this.#writech.recv());
         if (wr === undefined) return;
         const startBytesWritten = this.nwrite;
         const r = wr.req.req;
         let err: unknown;
         try {
-          await writeRequest(r, this.bw, {
+          // A request without a body is written into the buffer synchronously.
+          const writing = writeRequestEager(r, this.bw, {
             usingProxy: this.isProxy,
             extraHeaders: wr.req.extra,
             waitForContinue: this.#waitForContinue(wr.continueCh),
             trace: wr.req.trace,
           });
+          if (writing !== undefined) await writing;
         } catch (e) {
           err = e;
           if (e instanceof RequestBodyReadError) {
@@ -594,17 +750,25 @@ export class PersistConn {
           }
         }
         if (err === undefined) {
-          try {
-            await this.bw.flush();
-          } catch (e) {
-            err = e;
+          // Go: the goroutine's flush. While other requests wait for their answers, it waits
+          // for the batch of this loop turn (see nextWriteTurn); alone, it goes out at once.
+          // Usually the kernel takes it at once: no Promise then.
+          if (this.bw.buffered() > 0 && awaitingHeads > 1) await nextWriteTurn();
+          const flushing = this.bw.flushEager();
+          if (flushing !== undefined) {
+            try {
+              await flushing;
+            } catch (e) {
+              err = e;
+            }
           }
         }
         if (err !== undefined && this.nwrite === startBytesWritten) {
           err = new NothingWrittenError(err);
         }
-        this.#writeErrCh.put({ err }); // for the readLoop, before it reuses the conn
-        wr.ch.fire({ err }); // for roundTrip
+        const res = err === undefined ? wroteOK : { err };
+        this.#writeErrCh.put(res); // for the readLoop, before it reuses the conn
+        wr.ch.fire(res); // for roundTrip
         if (err !== undefined) {
           this.close(err);
           return;
@@ -617,6 +781,12 @@ export class PersistConn {
 
   // Go: (*persistConn).wroteRequest — the request must have been written successfully
   // before the connection is reused; wait briefly if the write is still going.
+  // Its answer when known without waiting (the write has finished), else undefined.
+  #wroteRequestNow(): boolean | undefined {
+    const now = this.#writeErrCh.tryTake();
+    return now === undefined ? undefined : now.err === undefined;
+  }
+
   async #wroteRequest(): Promise<boolean> {
     const now = this.#writeErrCh.tryRecv();
     if (now !== undefined) return now.value.err === undefined;
@@ -631,32 +801,36 @@ export class PersistConn {
 
   // Go: (*persistConn).roundTrip.
   /** Sends `req` on this connection and resolves its response (head only). */
-  async roundTrip(req: TransportRequest): Promise<Response> {
+  roundTrip(req: TransportRequest): Promise<Response> {
     this.#numExpectedResponses++;
-    const headerFn = this.mutateHeaderFunc;
-    if (headerFn !== undefined) headerFn(req.extraHeaders());
-    const r = req.req;
-
-    // Ask for gzip only when the caller expressed no preference; only then is the answer
-    // decoded transparently. Not for HEAD (nginx bug) nor ranges (partial gzip is useless).
-    let requestedGzip = false;
-    if (
-      !this.t.disableCompression &&
-      r.header.get('Accept-Encoding') === '' &&
-      r.header.get('Range') === '' &&
-      r.method !== 'HEAD'
-    ) {
-      requestedGzip = true;
-      req.extraHeaders().set('Accept-Encoding', 'gzip');
-    }
-
     let continueCh: Latch<boolean> | undefined;
-    if (r.protoAtLeast(1, 1) && r.body !== NoBody && r.expectsContinue()) {
-      continueCh = new Latch<boolean>();
-    }
+    let requestedGzip = false;
+    try {
+      const headerFn = this.mutateHeaderFunc;
+      if (headerFn !== undefined) headerFn(req.extraHeaders());
+      const r = req.req;
 
-    if (this.t.disableKeepAlives && !r.wantsClose() && !isProtocolSwitchHeader(r.header)) {
-      req.extraHeaders().set('Connection', 'close');
+      // Ask for gzip only when the caller expressed no preference; only then is the answer
+      // decoded transparently. Not for HEAD (nginx bug) nor ranges (partial gzip is useless).
+      if (
+        !this.t.disableCompression &&
+        r.header.get('Accept-Encoding') === '' &&
+        r.header.get('Range') === '' &&
+        r.method !== 'HEAD'
+      ) {
+        requestedGzip = true;
+        req.extraHeaders().set('Accept-Encoding', 'gzip');
+      }
+
+      if (r.protoAtLeast(1, 1) && r.body !== NoBody && r.expectsContinue()) {
+        continueCh = new Latch<boolean>();
+      }
+
+      if (this.t.disableKeepAlives && !r.wantsClose() && !isProtocolSwitchHeader(r.header)) {
+        req.extraHeaders().set('Connection', 'close');
+      }
+    } catch (e) {
+      return Promise.reject(e);
     }
 
     // Write concurrently with waiting for the response: the server may answer before it
@@ -667,61 +841,107 @@ export class PersistConn {
     const rc = new RequestAndChan(req, requestedGzip, continueCh);
     this.#reqch.put(rc);
 
-    const handleResponse = async (re: ResponseAndError): Promise<Response> => {
-      if (re.err !== undefined || re.res === undefined) {
-        throw await this.#mapRoundTripError(req, startBytesWritten, re.err);
-      }
-      return re.res;
-    };
+    // Go's select loop over the response, the write's result, the connection's close, the
+    // response-header timer and the request's cancellation, driven by callbacks: the
+    // response and a successful write are handled as they happen; anything else is looked
+    // at a microtask later, all arms checked in Go's order (so a response that raced with
+    // the close or the cancellation still wins, as Go checks resc again in those cases).
+    awaitingHeads++;
+    return new Promise<Response>((resolve, reject) => {
+      const ctxDone = req.ctx.done;
+      const closech = this.closech;
+      let respHeaderTimer: TimerLatch | undefined;
+      let writeArmed = true;
+      let ctxArmed = true;
+      let settled = false;
+      let polling = false;
 
-    let respHeaderTimer: TimerLatch | undefined;
-    let writeArm: Latch<{ err: unknown }> | undefined = writeErrCh;
-    let ctxArm: Latch<unknown> | undefined = req.ctx.done;
-    try {
-      for (;;) {
-        const ev = await race<'res' | 'write' | 'closed' | 'timer' | 'ctx'>([
-          ['res', rc.ch],
-          ['write', writeArm],
-          ['closed', this.closech],
-          ['timer', respHeaderTimer],
-          ['ctx', ctxArm],
-        ]);
-        // A response that raced with the close or the cancellation wins (Go checks resc
-        // again in those cases).
-        if (rc.ch.fired) {
-          rc.gone = true;
-          return await handleResponse(rc.ch.value!);
+      const settle = (): void => {
+        settled = true;
+        awaitingHeads--;
+        rc.gone = true;
+        rc.ch.off(onRes);
+        writeErrCh.off(onWrite);
+        closech.off(onOther);
+        ctxDone.off(onOther);
+        if (respHeaderTimer !== undefined) {
+          respHeaderTimer.off(onOther);
+          respHeaderTimer.stop();
         }
-        switch (ev.tag) {
-          case 'write': {
-            writeArm = undefined;
-            const err = (ev.value as { err: unknown }).err;
-            if (err !== undefined) {
-              rc.gone = true;
-              this.close(wrapError('ERR_HTTP_WRITE', `write error: ${errText(err)}`, err));
-              throw await this.#mapRoundTripError(req, startBytesWritten, err);
-            }
-            const d = this.t.responseHeaderTimeout;
-            if (d > 0) respHeaderTimer = new TimerLatch(d);
-            break;
+      };
+      const fail = (err: unknown): void => {
+        this.#mapRoundTripError(req, startBytesWritten, err).then(reject, reject);
+      };
+      const onRes = (re: ResponseAndError): void => {
+        if (settled) return;
+        settle();
+        if (re.err !== undefined || re.res === undefined) fail(re.err);
+        else resolve(re.res);
+      };
+      const onWrite = (v: { err: unknown }): void => {
+        if (settled) return;
+        if (v.err !== undefined) {
+          schedulePoll();
+          return;
+        }
+        writeArmed = false;
+        const d = this.t.responseHeaderTimeout;
+        if (d > 0) {
+          respHeaderTimer = new TimerLatch(d);
+          respHeaderTimer.on(onOther);
+        }
+      };
+      const poll = (): void => {
+        polling = false;
+        while (!settled) {
+          if (rc.ch.fired) {
+            onRes(rc.ch.value!);
+            return;
           }
-          case 'closed':
-            rc.gone = true;
-            throw await this.#mapRoundTripError(req, startBytesWritten, this.closed);
-          case 'timer':
-            rc.gone = true;
+          if (writeArmed && writeErrCh.fired) {
+            const err = writeErrCh.value!.err;
+            if (err === undefined) {
+              onWrite(writeErrCh.value!);
+              continue;
+            }
+            settle();
+            this.close(wrapError('ERR_HTTP_WRITE', `write error: ${errText(err)}`, err));
+            fail(err);
+            return;
+          }
+          if (closech.fired) {
+            settle();
+            fail(this.closed);
+            return;
+          }
+          if (respHeaderTimer?.fired) {
+            settle();
             this.close(errTimeout);
-            throw errTimeout;
-          case 'ctx':
-            // Closing the connection makes the readLoop or writeLoop report; loop for it.
-            ctxArm = undefined;
+            reject(errTimeout);
+            return;
+          }
+          if (ctxArmed && ctxDone.fired) {
+            // Closing the connection makes the readLoop or writeLoop report; look again.
+            ctxArmed = false;
+            ctxDone.off(onOther);
             this.cancelRequest(req.ctx.cause);
-            break;
+            continue;
+          }
+          return;
         }
-      }
-    } finally {
-      rc.gone = true;
-      respHeaderTimer?.stop();
-    }
+      };
+      const schedulePoll = (): void => {
+        if (polling || settled) return;
+        polling = true;
+        queueMicrotask(poll);
+      };
+      const onOther = (): void => schedulePoll();
+
+      rc.ch.on(onRes);
+      writeErrCh.on(onWrite);
+      closech.on(onOther);
+      ctxDone.on(onOther);
+      if (writeErrCh.fired || closech.fired || ctxDone.fired) schedulePoll();
+    });
   }
 }

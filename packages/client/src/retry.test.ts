@@ -4,7 +4,7 @@
 import { Header, newRequest, type Request, toBody } from '@ka/http';
 import { EOF, is } from '@ka/io';
 import { dial as dialTCP } from '@ka/net';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import type { Conn } from './dial.js';
 import {
   errCannotRewind,
@@ -13,29 +13,13 @@ import {
   TransportReadFromServerError,
 } from './errors.js';
 import { PersistConn, type PersistConnOwner } from './persist-conn.js';
+import { scriptedFixture } from './testutil/fixtures.js';
 import { getText, recorder, rejection } from './testutil/helpers.js';
-import { okResponse, ScriptedServer } from './testutil/scripted-server.js';
+import { okResponse, type ScriptedServer } from './testutil/scripted-server.js';
 import { withClientTrace } from './trace.js';
 import { rewindBody, setupRewindBody, Transport } from './transport.js';
 
-const servers: ScriptedServer[] = [];
-const transports: Transport[] = [];
-
-afterEach(async () => {
-  for (const t of transports.splice(0)) t.closeIdleConnections();
-  for (const s of servers.splice(0)) await s.close();
-});
-
-async function start(handler: Parameters<typeof ScriptedServer.start>[0]): Promise<ScriptedServer> {
-  const s = await ScriptedServer.start(handler);
-  servers.push(s);
-  return s;
-}
-
-function transport(t = new Transport()): Transport {
-  transports.push(t);
-  return t;
-}
+const { serve, start, transport } = scriptedFixture();
 
 // A peer that answers the first request on each connection and, on the connection's second
 // request, reads it fully and hangs up without answering.
@@ -203,8 +187,7 @@ describe('retries on the wire', () => {
         },
       }),
     );
-    const srv = await ScriptedServer.serve(() => okResponse('ok'));
-    servers.push(srv);
+    const srv = await serve(() => okResponse('ok'));
     await getText(t, `${srv.url}/a`);
     broken.add(conns[0]!);
     const resp = await t.roundTrip(newRequest('POST', `${srv.url}/p`, 'BODY'));

@@ -62,6 +62,8 @@ export interface ClientTrace extends WriteTrace {
 }
 
 const traces = new WeakMap<Request, ClientTrace>();
+// Whether any request ever got a trace (only withClientTrace adds one).
+let anyTrace = false;
 
 // Go: httptrace.WithClientTrace — hooks already present keep running after the new ones.
 /**
@@ -80,16 +82,20 @@ export function withClientTrace(req: Request, trace: ClientTrace): Request {
   const old = traces.get(req);
   const r2 = req.withSignal(req.signal);
   traces.set(r2, old === undefined ? trace : compose(trace, old));
+  anyTrace = true;
   return r2;
 }
 
 /** Go's `httptrace.ContextClientTrace`: the trace `req` carries, if any. */
 export function contextClientTrace(req: Request): ClientTrace | undefined {
-  return traces.get(req);
+  // Most processes never attach a trace: skip the WeakMap (and the identity hash it would
+  // give every request).
+  return anyTrace ? traces.get(req) : undefined;
 }
 
 /** Makes `to` carry the same trace as `from` (for requests derived inside the package). */
 export function copyClientTrace(from: Request, to: Request): void {
+  if (!anyTrace) return;
   const t = traces.get(from);
   if (t !== undefined) traces.set(to, t);
 }

@@ -113,7 +113,7 @@ export interface TransportOptions {
 
 // Go: validateHeaders — the first bad name or value, described for the error.
 function validateHeaders(h: Header | null): string {
-  if (h === null) return '';
+  if (h === null || h.size === 0) return '';
   for (const [k, vv] of h) {
     if (!validHeaderFieldName(k)) return `field name ${quote(k)}`;
     for (const v of vv) {
@@ -288,6 +288,8 @@ export class Transport implements RoundTripper {
   // Go: reqCanceler — the legacy CancelRequest map.
   #reqCanceler = new Map<Request, (err: unknown) => void>();
   readonly #owner: PersistConnOwner;
+  #lastCM: { host: string; cm: ConnectMethod } | undefined = undefined;
+  readonly #pool = { putOrCloseIdleConn: (pc: PersistConn) => this.#putOrCloseIdleConn(pc) };
 
   constructor(options: TransportOptions = {}) {
     this.proxy = options.proxy;
@@ -424,7 +426,8 @@ export class Transport implements RoundTripper {
       this.#reqCanceler.delete(origReq);
     };
     this.#reqCanceler.set(origReq, cancel);
-    ctx.done.subscribe(() => this.#reqCanceler.delete(origReq));
+    if (ctx.done.fired) this.#reqCanceler.delete(origReq);
+    else ctx.done.on(() => this.#reqCanceler.delete(origReq));
 
     try {
       for (;;) {
@@ -437,8 +440,11 @@ export class Transport implements RoundTripper {
         let cm: ConnectMethod;
         let pconn: PersistConn;
         try {
-          cm = await this.#connectMethodForRequest(treq);
-          pconn = await this.#getConn(treq, cm);
+          // Both are synchronous in the common case (no proxy hook; an idle connection).
+          const cmOrWait = this.#connectMethodForRequest(treq);
+          cm = cmOrWait instanceof Promise ? await cmOrWait : cmOrWait;
+          const pcOrWait = this.#getConn(treq, cm);
+          pconn = pcOrWait instanceof Promise ? await pcOrWait : pcOrWait;
         } catch (err) {
           await closeBody(req);
           throw err;
@@ -512,15 +518,38 @@ export class Transport implements RoundTripper {
   }
 
   // Go: (*Transport).connectMethodForRequest.
-  async #connectMethodForRequest(treq: TransportRequest): Promise<ConnectMethod> {
-    let proxyURL: URL | undefined;
-    if (this.proxy !== undefined) proxyURL = (await this.proxy(treq.req)) ?? undefined;
-    return new ConnectMethod({
+  #connectMethodForRequest(treq: TransportRequest): ConnectMethod | Promise<ConnectMethod> {
+    if (this.proxy === undefined) return this.#connectMethod(treq, undefined);
+    return this.#connectMethodViaProxy(treq, this.proxy);
+  }
+
+  async #connectMethodViaProxy(treq: TransportRequest, proxy: ProxyFunc): Promise<ConnectMethod> {
+    return this.#connectMethod(treq, (await proxy(treq.req)) ?? undefined);
+  }
+
+  #connectMethod(treq: TransportRequest, proxyURL: URL | undefined): ConnectMethod {
+    const url = treq.req.url;
+    const onlyH1 = requiresHTTP1(treq.req);
+    // A direct connection's method depends on the scheme and the URL's host only: the last
+    // one (immutable) is reused while they repeat, with its pool key already built.
+    const last = this.#lastCM;
+    if (
+      proxyURL === undefined &&
+      last !== undefined &&
+      last.host === url.host &&
+      last.cm.targetScheme === url.scheme &&
+      last.cm.onlyH1 === onlyH1
+    ) {
+      return last.cm;
+    }
+    const cm = new ConnectMethod({
       proxyURL,
-      targetScheme: treq.req.url.scheme,
-      targetAddr: canonicalAddr(treq.req.url),
-      onlyH1: requiresHTTP1(treq.req),
+      targetScheme: url.scheme,
+      targetAddr: canonicalAddr(url),
+      onlyH1,
     });
+    if (proxyURL === undefined) this.#lastCM = { host: url.host, cm };
+    return cm;
   }
 
   // Go: (*Transport).putOrCloseIdleConn.
@@ -667,7 +696,8 @@ export class Transport implements RoundTripper {
   }
 
   // Go: (*Transport).getConn — queue for an idle conn and for a dial; take whichever wins.
-  async #getConn(treq: TransportRequest, cm: ConnectMethod): Promise<PersistConn> {
+  // Returns the connection synchronously when an idle one was handed over at once.
+  #getConn(treq: TransportRequest, cm: ConnectMethod): PersistConn | Promise<PersistConn> {
     const trace = treq.trace;
     trace?.getConn?.(cm.addr());
 
@@ -675,37 +705,58 @@ export class Transport implements RoundTripper {
     // the request goes away, the connection still serves a later one.
     const w = new WantConn<PersistConn>(cm, cm.key());
     w.trace = trace;
-    const pool = { putOrCloseIdleConn: (pc: PersistConn) => this.#putOrCloseIdleConn(pc) };
     let ok = false;
     try {
       if (!this.#queueForIdleConn(w)) this.#queueForDial(w);
+      // Go's select: a result already there wins over the request's end.
+      if (w.result.fired) {
+        const pc = this.#takeConn(treq, w);
+        ok = true;
+        return pc;
+      }
+      if (treq.ctx.done.fired) throw canceledWaitingForConn(treq.ctx.cause);
+      ok = true; // from here #waitConn owns w
+      return this.#waitConn(treq, w);
+    } finally {
+      if (!ok) w.cancel(this.#pool);
+    }
+  }
 
+  async #waitConn(treq: TransportRequest, w: WantConn<PersistConn>): Promise<PersistConn> {
+    let ok = false;
+    try {
       const ev = await race<'result' | 'ctx'>([
         ['result', w.result],
         ['ctx', treq.ctx.done],
       ]);
       if (ev.tag === 'result') {
-        const r = w.take()!;
-        if (r.pc !== undefined) {
-          trace?.gotConn?.({
-            conn: r.pc.conn,
-            reused: r.pc.isReused(),
-            wasIdle: r.idleAt !== 0,
-            idleTime: r.idleAt !== 0 ? performance.now() - r.idleAt : 0,
-          });
-        }
-        if (r.err !== undefined) {
-          // A canceled request probably caused the error: report the cancellation.
-          if (treq.ctx.aborted) throw canceledWaitingForConn(treq.ctx.cause);
-          throw r.err;
-        }
+        const pc = this.#takeConn(treq, w);
         ok = true;
-        return r.pc!;
+        return pc;
       }
       throw canceledWaitingForConn(treq.ctx.cause);
     } finally {
-      if (!ok) w.cancel(pool);
+      if (!ok) w.cancel(this.#pool);
     }
+  }
+
+  // getConn's result arm: report it to the trace, then return the connection or throw.
+  #takeConn(treq: TransportRequest, w: WantConn<PersistConn>): PersistConn {
+    const r = w.take()!;
+    if (r.pc !== undefined) {
+      treq.trace?.gotConn?.({
+        conn: r.pc.conn,
+        reused: r.pc.isReused(),
+        wasIdle: r.idleAt !== 0,
+        idleTime: r.idleAt !== 0 ? performance.now() - r.idleAt : 0,
+      });
+    }
+    if (r.err !== undefined) {
+      // A canceled request probably caused the error: report the cancellation.
+      if (treq.ctx.aborted) throw canceledWaitingForConn(treq.ctx.cause);
+      throw r.err;
+    }
+    return r.pc!;
   }
 
   // Go: (*Transport).queueForDial — dial now, or wait for a MaxConnsPerHost slot.

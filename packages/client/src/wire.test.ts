@@ -2,37 +2,15 @@
 // (BEHAVIORS.md CLI-27..CLI-39), as exact bytes on the wire.
 import { gzipSync } from 'node:zlib';
 import { type Body, newRequest, toBody } from '@ka/http';
-import { afterEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { ReadWriteCloserBody } from './body.js';
+import { scriptedFixture } from './testutil/fixtures.js';
 import { recorder, rejection, waitFor } from './testutil/helpers.js';
-import { delay, okResponse, type RawRequest, ScriptedServer } from './testutil/scripted-server.js';
+import { delay, okResponse, type RawRequest } from './testutil/scripted-server.js';
 import { withClientTrace } from './trace.js';
 import { Transport } from './transport.js';
 
-const servers: ScriptedServer[] = [];
-const transports: Transport[] = [];
-
-afterEach(async () => {
-  for (const t of transports.splice(0)) t.closeIdleConnections();
-  for (const s of servers.splice(0)) await s.close();
-});
-
-async function serve(...args: Parameters<typeof ScriptedServer.serve>): Promise<ScriptedServer> {
-  const s = await ScriptedServer.serve(...args);
-  servers.push(s);
-  return s;
-}
-
-async function start(handler: Parameters<typeof ScriptedServer.start>[0]): Promise<ScriptedServer> {
-  const s = await ScriptedServer.start(handler);
-  servers.push(s);
-  return s;
-}
-
-function transport(t = new Transport()): Transport {
-  transports.push(t);
-  return t;
-}
+const { serve, start, transport } = scriptedFixture();
 
 // A streaming body (not replayable, unknown length) yielding `parts`, then EOF.
 function streamBody(parts: string[], onClose?: () => void): Body {

@@ -14,7 +14,10 @@
 export class Latch<T = void> {
   #fired = false;
   #value: T | undefined;
-  #subs: Set<(v: T) => void> | undefined;
+  // Most latches have at most one waiter at a time: it sits in #sub; more go to a small
+  // array (a Set per request and per wait was a measurable cost).
+  #sub: ((v: T) => void) | undefined;
+  #subs: ((v: T) => void)[] | undefined;
 
   /** Whether {@link Latch.fire} was called. */
   get fired(): boolean {
@@ -31,8 +34,11 @@ export class Latch<T = void> {
     if (this.#fired) return false;
     this.#fired = true;
     this.#value = v;
+    const sub = this.#sub;
     const subs = this.#subs;
+    this.#sub = undefined;
     this.#subs = undefined;
+    if (sub !== undefined) sub(v);
     if (subs !== undefined) for (const fn of subs) fn(v);
     return true;
   }
@@ -43,10 +49,33 @@ export class Latch<T = void> {
       fn(this.#value as T);
       return noop;
     }
-    (this.#subs ??= new Set()).add(fn);
-    return () => {
-      this.#subs?.delete(fn);
-    };
+    this.on(fn);
+    return () => this.off(fn);
+  }
+
+  /**
+   * {@link Latch.subscribe} without the unsubscribe closure: `fn` runs when the latch fires
+   * (not now if it has fired already: check {@link Latch.fired} first). Undo with `off(fn)`.
+   */
+  on(fn: (v: T) => void): void {
+    if (this.#fired) return;
+    if (this.#sub === undefined && (this.#subs === undefined || this.#subs.length === 0)) {
+      this.#sub = fn;
+    } else {
+      (this.#subs ??= []).push(fn);
+    }
+  }
+
+  /** Removes a subscriber added with {@link Latch.on} or {@link Latch.subscribe}. */
+  off(fn: (v: T) => void): void {
+    if (this.#sub === fn) {
+      this.#sub = undefined;
+      return;
+    }
+    const subs = this.#subs;
+    if (subs === undefined) return;
+    const i = subs.indexOf(fn);
+    if (i >= 0) subs.splice(i, 1);
   }
 
   /** Resolves with the value once fired. */
@@ -65,6 +94,8 @@ export interface RaceSource {
   readonly fired: boolean;
   readonly value: unknown;
   subscribe(fn: (v: unknown) => void): () => void;
+  on(fn: (v: unknown) => void): void;
+  off(fn: (v: unknown) => void): void;
 }
 
 /** One arm of {@link race}: a tag and a latch (an undefined latch never fires, like a nil channel). */
@@ -81,18 +112,22 @@ export function race<K extends string>(
     if (l?.fired) return Promise.resolve({ tag, value: l.value });
   }
   return new Promise((resolve) => {
-    const unsubs: (() => void)[] = [];
+    const fns: (((v: unknown) => void) | undefined)[] = new Array(arms.length);
     let done = false;
-    for (const [tag, l] of arms) {
+    for (let i = 0; i < arms.length; i++) {
+      const [tag, l] = arms[i]!;
       if (l === undefined) continue;
-      unsubs.push(
-        l.subscribe((value: unknown) => {
-          if (done) return;
-          done = true;
-          for (const u of unsubs) u();
-          resolve({ tag, value });
-        }),
-      );
+      const fn = (value: unknown) => {
+        if (done) return;
+        done = true;
+        for (let j = 0; j < arms.length; j++) {
+          const f = fns[j];
+          if (f !== undefined) arms[j]![1]!.off(f);
+        }
+        resolve({ tag, value });
+      };
+      fns[i] = fn;
+      l.on(fn);
     }
   });
 }
@@ -116,12 +151,14 @@ export class TimerLatch extends Latch<void> {
 
 /** A FIFO buffered channel with a single receiver at a time. */
 export class Mailbox<T> {
-  #q: T[] = [];
-  #taker: ((v: T) => void) | undefined;
+  // A queue with a moving head: Array.shift per message was a measurable cost.
+  #q: (T | undefined)[] = [];
+  #head = 0;
+  #taker: ((v: T | undefined) => void) | undefined;
 
   /** Number of buffered values. */
   get length(): number {
-    return this.#q.length;
+    return this.#q.length - this.#head;
   }
 
   /** Go: `ch <- v` on a channel with room. */
@@ -135,33 +172,59 @@ export class Mailbox<T> {
     this.#q.push(v);
   }
 
+  #shift(): T {
+    const q = this.#q;
+    const v = q[this.#head] as T;
+    q[this.#head++] = undefined;
+    if (this.#head === q.length) {
+      q.length = 0;
+      this.#head = 0;
+    }
+    return v;
+  }
+
   /** Go: `select { case v := <-ch: … default: }` — a buffered value or undefined. */
   tryRecv(): { value: T } | undefined {
-    if (this.#q.length === 0) return undefined;
-    return { value: this.#q.shift() as T };
+    if (this.length === 0) return undefined;
+    return { value: this.#shift() };
+  }
+
+  /** {@link Mailbox.tryRecv} for a mailbox whose values are never undefined: no wrapper. */
+  tryTake(): T | undefined {
+    return this.length === 0 ? undefined : this.#shift();
   }
 
   /**
    * Go: `select { case v := <-ch: case <-stop: }` — the next value, or undefined when `stop`
-   * fires first (the value, if any comes later, stays buffered).
+   * fires first (the value, if any comes later, stays buffered). Without `stop`, only
+   * {@link Mailbox.cancelRecv} ends the wait early.
    */
   recv(stop?: RaceSource): Promise<T | undefined> {
-    if (this.#q.length > 0) return Promise.resolve(this.#q.shift() as T);
+    if (this.length > 0) return Promise.resolve(this.#shift());
     if (stop?.fired) return Promise.resolve(undefined);
     return new Promise<T | undefined>((resolve) => {
-      let unsub: (() => void) | undefined;
-      const take = (v: T) => {
-        unsub?.();
+      if (stop === undefined) {
+        this.#taker = resolve;
+        return;
+      }
+      const onStop = () => {
+        if (this.#taker === take) this.#taker = undefined;
+        resolve(undefined);
+      };
+      const take = (v: T | undefined) => {
+        stop.off(onStop);
         resolve(v);
       };
       this.#taker = take;
-      if (stop !== undefined) {
-        unsub = stop.subscribe(() => {
-          if (this.#taker === take) this.#taker = undefined;
-          resolve(undefined);
-        });
-      }
+      stop.on(onStop);
     });
+  }
+
+  /** Ends a pending {@link Mailbox.recv} with undefined (a receiver's stop, subscribed once). */
+  cancelRecv(): void {
+    const taker = this.#taker;
+    this.#taker = undefined;
+    taker?.(undefined);
   }
 }
 
@@ -178,6 +241,27 @@ function reportBug(err: unknown): void {
   queueMicrotask(() => {
     throw err;
   });
+}
+
+let writeTurn: Promise<void> | undefined;
+
+/**
+ * Resolves once the event loop has run the I/O callbacks of its current turn (in the check
+ * phase, with `setImmediate`); every caller of the same turn shares one Promise. Writers wait
+ * for it so the requests made while answers were being read go out together, after the
+ * reads: the peer then wakes once for the whole batch instead of once per request (what
+ * undici does too). No Go counterpart: goroutines are scheduled; this only picks when.
+ */
+export function nextWriteTurn(): Promise<void> {
+  if (writeTurn === undefined) {
+    writeTurn = new Promise<void>((resolve) => {
+      setImmediate(() => {
+        writeTurn = undefined;
+        resolve();
+      });
+    });
+  }
+  return writeTurn;
 }
 
 /** Resolves after `ms` milliseconds (Go: `time.Sleep`). */
