@@ -5,7 +5,9 @@
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildGoReference, findGo, GoNotFoundError, ServerProcess } from '@ka/conformance';
+import { buildGoReference, findGo, ServerProcess } from '@ka/conformance';
+
+export { goUnavailable } from '@ka/conformance';
 
 const here = dirname(fileURLToPath(import.meta.url));
 
@@ -27,17 +29,6 @@ export const FuzzServerFlags: readonly string[] = [
 
 /** The longest any connection may stay open without client activity under {@link FuzzServerFlags}, ms. */
 export const FuzzServerMaxHoldMs = 3_000;
-
-/** Why Go is not available (a message), or null when it is. */
-export async function goUnavailable(): Promise<string | null> {
-  try {
-    await findGo();
-    return null;
-  } catch (err) {
-    if (err instanceof GoNotFoundError) return err.message;
-    throw err;
-  }
-}
 
 /** Starts ka's reference server (throws when it has not been built). */
 export async function startKa(flags: readonly string[] = FuzzServerFlags): Promise<ServerProcess> {

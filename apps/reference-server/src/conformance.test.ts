@@ -8,8 +8,7 @@ import {
   buildGoReference,
   type Comparison,
   compareSuites,
-  findGo,
-  GoNotFoundError,
+  goUnavailable,
   markdownComparison,
   runSuite,
 } from '@ka/conformance';
@@ -20,13 +19,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const mainJs = resolve(here, '../dist/main.js');
 const repoRoot = resolve(here, '../../..');
 
-const noGo = await findGo().then(
-  () => null,
-  (err: unknown) => {
-    if (err instanceof GoNotFoundError) return err.message;
-    throw err;
-  },
-);
+const noGo = await goUnavailable();
 
 describe.skipIf(noGo !== null)('ka reference server vs Go reference server', () => {
   let cmp: Comparison;

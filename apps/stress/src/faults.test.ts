@@ -63,21 +63,26 @@ interface Seen {
   done: boolean;
 }
 
+// A handler that reads the whole request body and records how that ended.
+function readsBody(seen: Seen) {
+  return async (_w: ResponseWriter, r: Request) => {
+    seen.entered = true;
+    try {
+      await r.body.bytes();
+    } catch (err) {
+      seen.err = err;
+    }
+    seen.aborted = r.signal.aborted;
+    seen.done = true;
+  };
+}
+
 describe('peer resets (in-process ka server)', () => {
   it('mid-request body: the body read fails, the request signal aborts, the connection closes, the server serves on', async () => {
     const seen: Seen = { entered: false, done: false };
     const m = new ServeMux();
     m.handleFunc('GET /hello', (w) => w.write('hello\n'));
-    m.handleFunc('POST /upload', async (_w: ResponseWriter, r: Request) => {
-      seen.entered = true;
-      try {
-        await r.body.bytes();
-      } catch (err) {
-        seen.err = err;
-      }
-      seen.aborted = r.signal.aborted;
-      seen.done = true;
-    });
+    m.handleFunc('POST /upload', readsBody(seen));
     server = await startInProcess(m);
     const c = await dialRaw(server.addr);
     conns.push(c);
@@ -97,16 +102,7 @@ describe('peer resets (in-process ka server)', () => {
 
   it('mid-chunk (chunked request body): the body read fails, the connection closes', async () => {
     const seen: Seen = { entered: false, done: false };
-    server = await startInProcess(async (_w: ResponseWriter, r: Request) => {
-      seen.entered = true;
-      try {
-        await r.body.bytes();
-      } catch (err) {
-        seen.err = err;
-      }
-      seen.aborted = r.signal.aborted;
-      seen.done = true;
-    });
+    server = await startInProcess(readsBody(seen));
     const c = await dialRaw(server.addr);
     conns.push(c);
     await c.write('POST /chunks HTTP/1.1\r\nHost: stress\r\nTransfer-Encoding: chunked\r\n\r\n');

@@ -1,7 +1,10 @@
 // The same abusive peer against two servers in child processes: ka (server-child.ts) and Go's
 // standard library (the conformance package's Go reference server). Both log their ConnState
 // transitions, which we timestamp on arrival.
-import { buildGoReference, findGo, GoNotFoundError } from '@ka/conformance';
+import { buildGoReference } from '@ka/conformance';
+
+export { goUnavailable } from '@ka/conformance';
+
 import { ChildServer, startListeningProgram } from './child.js';
 
 export interface Timeouts {
@@ -26,17 +29,6 @@ export interface PeerServer {
   waitState(remote: string, state: string, timeoutMs: number): Promise<number | undefined>;
   logs(): string[];
   stop(): Promise<void>;
-}
-
-/** Null when Go is usable; else why not. */
-export async function goUnavailable(): Promise<string | null> {
-  try {
-    await findGo();
-    return null;
-  } catch (err) {
-    if (err instanceof GoNotFoundError) return err.message;
-    throw err;
-  }
 }
 
 function waiter(states: StateLine[]) {

@@ -25,15 +25,9 @@ import {
   validateClientScenarios,
 } from './client-scenario.js';
 import { buildGoClientDriver } from './go-client-driver.js';
-import { findGo, GoNotFoundError, type GoReference } from './go-reference.js';
+import { type GoReference, goUnavailable } from './go-reference.js';
 
-const noGo = await findGo().then(
-  () => null,
-  (err: unknown) => {
-    if (err instanceof GoNotFoundError) return err.message;
-    throw err;
-  },
-);
+const noGo = await goUnavailable();
 if (noGo !== null) console.warn(`SKIPPING the client conformance run: ${noGo}`);
 
 /**

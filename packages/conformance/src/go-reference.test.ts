@@ -18,18 +18,12 @@ import {
 } from '../cases/helpers.js';
 import { allCases } from '../cases/index.js';
 import type { Case } from './case.js';
-import { buildGoReference, findGo, GoNotFoundError, type GoReference } from './go-reference.js';
+import { buildGoReference, type GoReference, goUnavailable } from './go-reference.js';
 import { formatResultLine, markdownComparison } from './report.js';
 import { compareIds, compareSuites, filterCases, runSuite, type SuiteResult } from './runner.js';
 import type { ServerCommand } from './server-process.js';
 
-const noGo = await findGo().then(
-  () => null,
-  (err: unknown) => {
-    if (err instanceof GoNotFoundError) return err.message;
-    throw err;
-  },
-);
+const noGo = await goUnavailable();
 if (noGo !== null) {
   console.warn(`SKIPPING the conformance run against Go: ${noGo}`);
 }

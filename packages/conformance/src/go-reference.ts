@@ -100,6 +100,20 @@ export async function findGo(
 }
 
 /**
+ * Why Go's programs cannot be built here (the {@link GoNotFoundError} message), or `null`
+ * when `go` is usable: the skip reason of every suite that needs Go. Other failures throw.
+ */
+export async function goUnavailable(goCommand = 'go'): Promise<string | null> {
+  try {
+    await findGo(goCommand);
+    return null;
+  } catch (err) {
+    if (err instanceof GoNotFoundError) return err.message;
+    throw err;
+  }
+}
+
+/**
  * Builds (or reuses) the Go reference server.
  *
  * @param opts.cacheDir build folder (default {@link defaultGoCacheDir})

@@ -53,6 +53,7 @@ export {
   type GoProgramOptions,
   type GoReference,
   goReferenceSourceDir,
+  goUnavailable,
   MinGoMinor,
 } from './go-reference.js';
 export {

@@ -272,38 +272,29 @@ export class ServerConn implements ConnReaderOwner {
       pool2k.put(rb.releaseBuffer());
       rb.reset(detachedWriter); // drop the finished response it still points at
     }
+    return this.#whenReadable(rwc as ReadableWatcher, this.#reattachBuffers);
+  }
+
+  readonly #reattachBuffers = (): void => {
+    this.bufr.attachBuffer(pool4k.get());
+    this.bufw.attachBuffer(pool4k.get());
+  };
+
+  // Waits, under the read deadline, until input is readable or the wait ends otherwise: what
+  // ended it, at once when that is known already, else through a Promise. `first` runs before
+  // it is reported.
+  #whenReadable(rwc: ReadableWatcher, first?: () => void): ReadableState | Promise<ReadableState> {
     let now: ReadableState | undefined;
     let resolve: ((state: ReadableState) => void) | undefined;
     rwc.watchReadable(
       (state) => {
-        this.bufr.attachBuffer(pool4k.get());
-        this.bufw.attachBuffer(pool4k.get());
+        first?.();
         if (resolve !== undefined) resolve(state);
         else now = state;
       },
       { deadline: true },
     );
     if (now !== undefined) return now;
-    return new Promise<ReadableState>((r) => {
-      resolve = r;
-    });
-  }
-
-  // Resolves once input is readable or the wait ends otherwise; undefined when there is no
-  // need to wait (input at hand, or a Conn that cannot watch).
-  #firstBytes(): Promise<unknown> | undefined {
-    const rwc = this.rwc as Conn & Partial<ReadableWatcher>;
-    if (typeof rwc.watchReadable !== 'function') return undefined;
-    let resolve: ((state: ReadableState) => void) | undefined;
-    let done = false;
-    rwc.watchReadable(
-      (state) => {
-        done = true;
-        resolve?.(state);
-      },
-      { deadline: true },
-    );
-    if (done) return undefined;
     return new Promise<ReadableState>((r) => {
       resolve = r;
     });
@@ -448,8 +439,11 @@ export class ServerConn implements ConnReaderOwner {
       }
       // Wait for the first bytes without a read in flight, so the request is parsed where it
       // lies; whatever else ends the wait (deadline, EOF, reset) the read meets next.
-      const first = this.#firstBytes();
-      if (first !== undefined) await first;
+      const watcher = this.rwc as Conn & Partial<ReadableWatcher>;
+      if (typeof watcher.watchReadable === 'function') {
+        const first = this.#whenReadable(watcher as ReadableWatcher);
+        if (typeof first !== 'string') await first;
+      }
       for (;;) {
         let w: Response | null = null;
         // What may be awaited below; cleared with `w` before the idle wait (an async function

@@ -380,10 +380,9 @@ export class Response implements ResponseWriter {
     this.handlerDone = true;
     if (!this.wroteHeader) this.writeHeader(200);
     const cw = this.cw;
-    const close = () => this.#closeChunks();
     if (cw.wroteHeader) {
       const f = this.w.flushEager();
-      return f === undefined ? this.#closeChunks() : f.then(close, close);
+      return f === undefined ? this.#closeChunks() : this.#closeChunksAfter(f);
     }
     // The common small response: what Go does through w.Flush → chunkWriter → conn.bufw,
     // without the hops — decide the header on the buffered bytes and copy them into the
@@ -396,11 +395,16 @@ export class Response implements ResponseWriter {
       return this.#closeChunks();
     }
     if (h !== undefined) {
-      const body = () => (p.length === 0 ? this.#closeChunks() : cw.write(p).then(close, close));
-      return h.then(body, close);
+      return this.#closeChunksAfter(h.then(() => (p.length === 0 ? undefined : cw.write(p))));
     }
     if (p.length === 0 || cw.tryWriteBody(p)) return this.#closeChunks();
-    return cw.write(p).then(close, close);
+    return this.#closeChunksAfter(cw.write(p));
+  }
+
+  // #closeChunks once `step` settles, whether it failed or not.
+  #closeChunksAfter(step: Promise<unknown>): Promise<void> {
+    const close = () => this.#closeChunks();
+    return step.then(close, close);
   }
 
   #closeChunks(): Promise<void> | undefined {

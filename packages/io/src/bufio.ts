@@ -157,12 +157,7 @@ export class BufReader implements Reader {
       if (e === EOF_MARK) return false;
       throw e;
     }
-    if (this.#buf === noBuf) this.attachBuffer();
-    if (this.#r > 0) {
-      this.#buf.copyWithin(0, this.#r, this.#w);
-      this.#w -= this.#r;
-      this.#r = 0;
-    }
+    this.#makeRoom();
     if (this.#w >= this.#buf.length) throw ErrBufferFull;
     const n = await this.#readInto(this.#buf.subarray(this.#w));
     if (n === null) return false;
@@ -180,17 +175,23 @@ export class BufReader implements Reader {
     if (this.#err !== undefined) return false;
     const rd = this.#rd;
     if (!isSyncReader(rd)) return false;
+    this.#makeRoom();
+    if (this.#w >= this.#buf.length) return false;
+    const n = rd.tryRead(this.#buf.subarray(this.#w));
+    if (n === undefined || n <= 0) return false;
+    this.#w += n;
+    return true;
+  }
+
+  // Before a fill: a buffer to fill (a released reader takes one back), unread bytes slid to
+  // its front.
+  #makeRoom(): void {
     if (this.#buf === noBuf) this.attachBuffer();
     if (this.#r > 0) {
       this.#buf.copyWithin(0, this.#r, this.#w);
       this.#w -= this.#r;
       this.#r = 0;
     }
-    if (this.#w >= this.#buf.length) return false;
-    const n = rd.tryRead(this.#buf.subarray(this.#w));
-    if (n === undefined || n <= 0) return false;
-    this.#w += n;
-    return true;
   }
 
   // One read from the underlying reader; returns null at EOF and errors are thrown.

@@ -1,16 +1,10 @@
 // What the machine lacks, for skip reasons: a test skips only when its peer is not installed.
 import { existsSync } from 'node:fs';
-import { findGo, GoNotFoundError } from '@ka/conformance';
+import { goUnavailable } from '@ka/conformance';
 import { nginxBinary, serveJs } from '../peers.js';
 
 /** Why Go's programs cannot be built here, or null when `go` is usable. */
-export const goMissing: string | null = await findGo().then(
-  () => null,
-  (err: unknown) => {
-    if (err instanceof GoNotFoundError) return err.message;
-    throw err;
-  },
-);
+export const goMissing: string | null = await goUnavailable();
 
 /** Why nginx cannot run here, or null. */
 export const nginxMissing: string | null =
