@@ -83,11 +83,11 @@ async function main(): Promise<void> {
         );
       }
     } else if (name === 'client') {
-      const rows = await benchClients(20_000, 50);
+      const rows = await benchClients(20_000, 50, args.rounds ?? 3);
       out[name] = rows;
       if (!args.json) {
         console.log(
-          'client: 20000 GET /hello against the Go reference server (sequential; 50 at a time)',
+          `client: 20000 GET /hello against the Go reference server (sequential; 50 at a time), after a warm-up of 5000; median of ${args.rounds ?? 3} rounds, the clients taking turns; TCP conns: the most opened in one run`,
         );
         console.log(
           table([
@@ -102,6 +102,11 @@ async function main(): Promise<void> {
           ]),
         );
         const get = (c: string, m: string) => rows.find((r) => r.client === c && r.mode === m)!;
+        const kaC = get('ka Client', 'concurrent').rpsRounds;
+        const unC = get('undici Pool', 'concurrent').rpsRounds;
+        console.log(
+          `ka / undici Pool at 50 concurrent, round by round: ${kaC.map((r, i) => (r / unC[i]!).toFixed(2)).join(', ')}`,
+        );
         console.log(
           `ka / undici Pool at 50 concurrent: ${(get('ka Client', 'concurrent').rps / get('undici Pool', 'concurrent').rps).toFixed(2)} (goal >= 1); ka / http.Agent sequential: ${(get('ka Client', 'sequential').rps / get('node http.Agent', 'sequential').rps).toFixed(2)} (goal >= 1)\n`,
         );
@@ -127,12 +132,19 @@ async function main(): Promise<void> {
         console.log('');
       }
     } else if (name === 'server') {
-      const o = { requests: 20_000, conns: 50, closeRequests: 5_000, idle: 5_000 };
+      const o = {
+        requests: 20_000,
+        warmup: 5_000,
+        rounds: args.rounds ?? 5,
+        conns: 50,
+        closeRequests: 5_000,
+        idle: 5_000,
+      };
       const rows = await benchServers(o);
       out[name] = { options: o, rows };
       if (!args.json) {
         console.log(
-          `server: GET /hello, ${o.requests} requests on ${o.conns} keep-alive conns; ${o.closeRequests} with Connection: close (10 at a time); ${o.idle} idle keep-alive conns`,
+          `server: GET /hello, ${o.requests} requests on ${o.conns} keep-alive conns (after a warm-up of 2 x ${o.warmup}; median of ${o.rounds} rounds, the servers taking turns); ${o.closeRequests} with Connection: close (10 at a time); ${o.idle} idle keep-alive conns`,
         );
         console.log(
           table([
@@ -165,6 +177,10 @@ async function main(): Promise<void> {
         console.log(
           `ka / node:http: CPU per request ${ratio(ka.cpuMicrosPerRequest, node.cpuMicrosPerRequest)} (goal <= 1), close-mode throughput ${ratio(ka.closeRps, node.closeRps)} (goal >= 1), RSS per idle conn ${ratio(ka.rssPerIdleConnBytes, node.rssPerIdleConnBytes)} (goal <= 1)`,
         );
+        const perRound = ka.cpuMicrosPerRequestRounds.map((c, i) =>
+          ratio(c, node.cpuMicrosPerRequestRounds[i]!),
+        );
+        console.log(`ka / node:http CPU per request, round by round: ${perRound.join(', ')}`);
         console.log(
           `ka / Go: CPU per request ${ratio(ka.cpuMicrosPerRequest, go.cpuMicrosPerRequest)}, keep-alive throughput ${ratio(ka.keepAliveRps, go.keepAliveRps)}\n`,
         );

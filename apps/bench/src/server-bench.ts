@@ -17,8 +17,12 @@ const repoRoot = resolve(appRoot, '../..');
 
 /** Options for {@link benchServers}. */
 export interface ServerBenchOptions {
-  /** Requests measured on the keep-alive connections (after a warm-up of a tenth). */
+  /** Requests measured on the keep-alive connections. */
   requests: number;
+  /** Requests in each of the two warm-up runs before the measure. */
+  warmup: number;
+  /** Keep-alive measures per server, interleaved; the medians are reported. */
+  rounds: number;
   /** Concurrent keep-alive connections. */
   conns: number;
   /** Requests measured with Connection: close. */
@@ -31,7 +35,10 @@ export interface ServerBenchOptions {
 export interface ServerBenchRow {
   server: string;
   keepAliveRps: number;
+  /** Median over the rounds. */
   cpuMicrosPerRequest: number;
+  /** Each round's CPU per keep-alive request, µs. */
+  cpuMicrosPerRequestRounds: number[];
   p50Micros: number;
   p99Micros: number;
   closeRps: number;
@@ -140,73 +147,109 @@ async function idleRss(
   return { perConn: (during - before) / Math.max(1, res.idle ?? n), errors: res.errors ?? 0 };
 }
 
-async function measure(
-  name: string,
-  loadgen: string,
-  start: () => Promise<Running>,
-  o: ServerBenchOptions,
-): Promise<ServerBenchRow> {
-  const s = await start();
-  try {
-    const pid = s.proc.pid!;
-    const base = ['-addr', s.addr, '-path', '/hello'];
-    await load(loadgen, [
-      ...base,
-      '-conns',
-      String(o.conns),
-      '-requests',
-      String(Math.ceil(o.requests / 10)),
-    ]);
-    const c0 = cpuMicros(pid);
-    const ka = await load(loadgen, [
-      ...base,
-      '-conns',
-      String(o.conns),
-      '-requests',
-      String(o.requests),
-    ]);
-    const c1 = cpuMicros(pid);
-    const cl = await load(loadgen, [
-      ...base,
-      '-close',
-      '-conns',
-      '10',
-      '-requests',
-      String(o.closeRequests),
-    ]);
-    const c2 = cpuMicros(pid);
-    const idle = await idleRss(loadgen, s, o.idle);
-    return {
-      server: name,
-      keepAliveRps: ka.rps,
-      cpuMicrosPerRequest: (c1 - c0) / ka.requests,
-      p50Micros: ka.p50_us,
-      p99Micros: ka.p99_us,
-      closeRps: cl.rps,
-      closeCpuMicrosPerRequest: (c2 - c1) / cl.requests,
-      rssPerIdleConnBytes: idle.perConn,
-      errors: ka.errors + cl.errors + idle.errors,
-    };
-  } finally {
-    await stopServer(s);
-  }
+function median(xs: number[]): number {
+  const v = [...xs].sort((a, b) => a - b);
+  const m = v.length >> 1;
+  return v.length % 2 === 1 ? v[m]! : (v[m - 1]! + v[m]!) / 2;
 }
 
-/** Runs the server benchmark against ka, node:http and Go, in that order. */
+interface Contender {
+  name: string;
+  s: Running;
+  base: string[];
+  cpu: number[];
+  rps: number[];
+  p50: number[];
+  p99: number[];
+  errors: number;
+}
+
+/**
+ * Runs the server benchmark against ka, node:http and Go. All three run at once and the
+ * keep-alive measure goes round them `o.rounds` times, so that every server meets the same
+ * spells of machine noise; the table gives each figure's median over the rounds.
+ */
 export async function benchServers(o: ServerBenchOptions): Promise<ServerBenchRow[]> {
   const loadgen = await buildLoadgen();
   const go = await buildGoReference();
   const node = process.execPath;
   const kaMain = join(repoRoot, 'apps/reference-server/dist/main.js');
   const nodeMain = join(here, 'node-http-server.js');
-  return [
-    await measure('ka', loadgen, () => startServer(node, [kaMain, '--addr', '127.0.0.1:0']), o),
-    await measure('node:http', loadgen, () => startServer(node, [nodeMain]), o),
-    await measure(
-      `go (${go.goVersion})`,
-      loadgen,
-      () => startServer(go.binary, ['--addr', '127.0.0.1:0']),
-      o,
-    ),
+  const specs: [string, string, string[]][] = [
+    ['ka', node, [kaMain, '--addr', '127.0.0.1:0']],
+    ['node:http', node, [nodeMain]],
+    [`go (${go.goVersion})`, go.binary, ['--addr', '127.0.0.1:0']],
   ];
+  const all: Contender[] = [];
+  try {
+    for (const [name, cmd, args] of specs) {
+      const s = await startServer(cmd, args);
+      all.push({
+        name,
+        s,
+        base: ['-addr', s.addr, '-path', '/hello', '-conns', String(o.conns)],
+        cpu: [],
+        rps: [],
+        p50: [],
+        p99: [],
+        errors: 0,
+      });
+    }
+    // Warm-up: two runs each, so that what is measured is the steady state of a server that
+    // has been up a while. A JIT compiles a function fully only after a few thousand calls
+    // (V8's TurboFan: about 3,000), and when the first connections close V8 drops some of
+    // what it assumed and recompiles the code that relied on it. Both happen here, for the
+    // three servers alike.
+    for (const c of all) {
+      for (let i = 0; i < 2; i++) {
+        c.errors += (await load(loadgen, [...c.base, '-requests', String(o.warmup)])).errors;
+      }
+    }
+    for (let r = 0; r < o.rounds; r++) {
+      for (const c of all) {
+        const pid = c.s.proc.pid!;
+        const c0 = cpuMicros(pid);
+        const res = await load(loadgen, [...c.base, '-requests', String(o.requests)]);
+        const c1 = cpuMicros(pid);
+        c.cpu.push((c1 - c0) / res.requests);
+        c.rps.push(res.rps);
+        c.p50.push(res.p50_us);
+        c.p99.push(res.p99_us);
+        c.errors += res.errors;
+      }
+    }
+    const rows: ServerBenchRow[] = [];
+    for (const c of all) {
+      const pid = c.s.proc.pid!;
+      const c1 = cpuMicros(pid);
+      const cl = await load(loadgen, [
+        '-addr',
+        c.s.addr,
+        '-path',
+        '/hello',
+        '-close',
+        '-conns',
+        '10',
+        '-requests',
+        String(o.closeRequests),
+      ]);
+      const c2 = cpuMicros(pid);
+      const idle = await idleRss(loadgen, c.s, o.idle);
+      rows.push({
+        server: c.name,
+        keepAliveRps: median(c.rps),
+        cpuMicrosPerRequest: median(c.cpu),
+        cpuMicrosPerRequestRounds: c.cpu,
+        p50Micros: median(c.p50),
+        p99Micros: median(c.p99),
+        closeRps: cl.rps,
+        closeCpuMicrosPerRequest: (c2 - c1) / cl.requests,
+        rssPerIdleConnBytes: idle.perConn,
+        errors: c.errors + cl.errors + idle.errors,
+      });
+    }
+    return rows;
+  } finally {
+    for (const c of all) await stopServer(c.s);
+  }
 }

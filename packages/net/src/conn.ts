@@ -195,27 +195,33 @@ export abstract class SocketConn
   readonly #laddr: Addr;
   readonly #raddr: Addr;
 
+  // The fields without an initializer here are the ones that change only as the connection
+  // ends. The constructor assigns them; that second store tells V8 they are not constants.
+  // Left as constants, the first connection to close anywhere in the process would
+  // invalidate every optimized function that read them (the whole request path, which
+  // inlines these reads), and the process would pay for recompiling it all under load.
+
   // Read side: queued chunks from index #head, the first one consumed up to #off.
-  #chunks: Uint8Array[] = [];
+  #chunks: Uint8Array[];
   #head = 0;
   #off = 0;
   #queued = 0;
   #paused = false;
-  #eof = false;
-  #readShut = false;
-  #readers: ReadWaiter[] = [];
+  #eof: boolean;
+  #readShut: boolean;
+  #readers: ReadWaiter[];
   #watchers: ((state: ReadableState | null) => void)[] = [];
   // Watchers that the read deadline also ends (waitReadable({ deadline: true })).
   #timedWatchers: ((state: ReadableState | null) => void)[] = [];
 
   // Write side.
-  #writers: WriteWaiter[] = [];
-  #writeShut = false;
+  #writers: WriteWaiter[];
+  #writeShut: boolean;
 
   // The error that ended the socket (Node system error), and whether it is gone.
-  #sockErr: unknown = null;
-  #gone = false;
-  #closed = false;
+  #sockErr: unknown;
+  #gone: boolean;
+  #closed: boolean;
 
   readonly #rdl: Deadline;
   readonly #wdl: Deadline;
@@ -226,6 +232,15 @@ export abstract class SocketConn
     this.#net = net;
     this.#laddr = laddr;
     this.#raddr = raddr;
+    this.#chunks = [];
+    this.#readers = [];
+    this.#writers = [];
+    this.#eof = false;
+    this.#readShut = false;
+    this.#writeShut = false;
+    this.#sockErr = null;
+    this.#gone = false;
+    this.#closed = false;
     this.#rdl = new Deadline({
       waiting: () => this.#readers.length > 0 || this.#timedWatchers.length > 0,
       expire: () => this.#expireReads(),
