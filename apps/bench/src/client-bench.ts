@@ -8,6 +8,7 @@ import http from 'node:http';
 import { Client, Transport } from '@ka/client';
 import { buildGoReference } from '@ka/conformance';
 import { Pool } from 'undici';
+import { median } from './stats.js';
 
 /** One client's figures for one shape of load. */
 export interface ClientBenchRow {
@@ -79,12 +80,6 @@ interface Contender {
   close(): Promise<void> | void;
   rps: number[];
   conns: number[];
-}
-
-function median(xs: number[]): number {
-  const v = [...xs].sort((a, b) => a - b);
-  const m = v.length >> 1;
-  return v.length % 2 === 1 ? v[m]! : (v[m - 1]! + v[m]!) / 2;
 }
 
 function contenders(url: string, base: string, conns: number): Contender[] {

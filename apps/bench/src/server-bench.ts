@@ -9,6 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { buildGoReference } from '@ka/conformance';
+import { median } from './stats.js';
 
 const run = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -145,12 +146,6 @@ async function idleRss(
   await exited;
   const res = JSON.parse(out.trim().split('\n').pop() ?? '{}') as LoadResult;
   return { perConn: (during - before) / Math.max(1, res.idle ?? n), errors: res.errors ?? 0 };
-}
-
-function median(xs: number[]): number {
-  const v = [...xs].sort((a, b) => a - b);
-  const m = v.length >> 1;
-  return v.length % 2 === 1 ? v[m]! : (v[m - 1]! + v[m]!) / 2;
 }
 
 interface Contender {
