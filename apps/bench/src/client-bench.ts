@@ -1,14 +1,17 @@
 // Client benchmark: 20,000 `GET /hello` against Go's reference server (a separate process),
 // sequential on one connection and 50 at a time, for ka's Client, undici's Pool and Node's
 // http.Agent({ keepAlive: true }) (plus Node's built-in fetch for the connection count), in
-// one run. The server logs every new connection (--conn-state-log), so the table shows how
-// many TCP connections each client opened per run.
-import { type ChildProcess, spawn } from 'node:child_process';
-import http from 'node:http';
-import { Client, Transport } from '@ka/client';
+// one run, each client in a process of its own (client-child.ts). The server logs every new
+// connection (--conn-state-log), so the table shows how many TCP connections each client
+// opened per run.
+import { type ChildProcess, fork, spawn } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { buildGoReference } from '@ka/conformance';
-import { Pool } from 'undici';
+import { type ChildCommand, type ChildReply, clientNames } from './client-child.js';
 import { median } from './stats.js';
+
+const childMain = join(dirname(fileURLToPath(import.meta.url)), 'client-child.js');
 
 /** One client's figures for one shape of load. */
 export interface ClientBenchRow {
@@ -57,83 +60,42 @@ async function startGo(): Promise<GoServer> {
   return { proc, base, newConns: () => news };
 }
 
-type Fetcher = () => Promise<void>;
-
-async function drive(total: number, concurrency: number, one: Fetcher): Promise<number> {
-  let next = 0;
-  const t0 = performance.now();
-  await Promise.all(
-    Array.from({ length: concurrency }, async () => {
-      while (next++ < total) await one();
-    }),
-  );
-  return (performance.now() - t0) / 1000;
-}
-
 async function settle(): Promise<void> {
   await new Promise((r) => setTimeout(r, 100)); // let the server log its last connections
 }
 
 interface Contender {
   client: string;
-  one: Fetcher;
-  close(): Promise<void> | void;
+  proc: ChildProcess;
   rps: number[];
   conns: number[];
 }
 
-function contenders(url: string, base: string, conns: number): Contender[] {
-  const transport = new Transport({ maxIdleConnsPerHost: conns, maxConnsPerHost: conns });
-  const kaClient = new Client({ transport });
-  const pool = new Pool(base, { connections: conns, pipelining: 1 });
-  const agent = new http.Agent({ keepAlive: true, maxSockets: conns });
-  const row = (client: string, one: Fetcher, close: () => Promise<void> | void): Contender => ({
-    client,
-    one,
-    close,
-    rps: [],
-    conns: [],
+function startChild(client: string, base: string, conns: number): Contender {
+  // No execArgv: flags given to the bench (--cpu-prof, …) are not for the clients.
+  const proc = fork(childMain, [client, base, String(conns)], { stdio: 'inherit', execArgv: [] });
+  return { client, proc, rps: [], conns: [] };
+}
+
+// Has the child run `n` requests; resolves with the seconds it took.
+function runIn(k: Contender, n: number): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onExit = (code: number | null) => reject(new Error(`${k.client}: exited (${code})`));
+    k.proc.once('exit', onExit);
+    k.proc.once('message', (m: ChildReply) => {
+      k.proc.off('exit', onExit);
+      resolve(m.seconds);
+    });
+    k.proc.send({ run: n } satisfies ChildCommand);
   });
-  return [
-    row(
-      'ka Client',
-      async () => {
-        const resp = await kaClient.get(url);
-        await resp.body.bytes();
-      },
-      () => transport.closeIdleConnections(),
-    ),
-    row(
-      'undici Pool',
-      async () => {
-        const r = await pool.request({ path: '/hello', method: 'GET' });
-        await r.body.arrayBuffer();
-      },
-      () => pool.close(),
-    ),
-    row(
-      'node http.Agent',
-      () =>
-        new Promise<void>((resolve, reject) => {
-          http
-            .get(url, { agent }, (res) => {
-              res.resume();
-              res.on('end', resolve);
-              res.on('error', reject);
-            })
-            .on('error', reject);
-        }),
-      () => agent.destroy(),
-    ),
-    row(
-      'node fetch',
-      async () => {
-        const r = await fetch(url);
-        await r.arrayBuffer();
-      },
-      () => {},
-    ),
-  ];
+}
+
+function stopChild(k: Contender): Promise<void> {
+  if (k.proc.exitCode !== null) return Promise.resolve();
+  const exited = new Promise<void>((r) => k.proc.once('exit', () => r()));
+  k.proc.send({ close: true } satisfies ChildCommand);
+  const timer = setTimeout(() => k.proc.kill('SIGKILL'), 5_000);
+  return exited.finally(() => clearTimeout(timer));
 }
 
 /**
@@ -147,32 +109,34 @@ export async function benchClients(
   rounds = 3,
 ): Promise<ClientBenchRow[]> {
   const srv = await startGo();
-  const url = `${srv.base}/hello`;
   const rows: ClientBenchRow[] = [];
   try {
     for (const mode of ['sequential', 'concurrent'] as const) {
       const c = mode === 'sequential' ? 1 : concurrency;
-      const all = contenders(url, srv.base, c);
-      for (const k of all) {
-        const before = srv.newConns();
-        // Warm-up: enough calls for V8 to finish compiling each client's request path
-        // (TurboFan takes a function after about 3,000 calls); what is measured is the
-        // steady state.
-        await drive(Math.min(5_000, total), c, k.one);
-        await settle();
-        k.conns.push(srv.newConns() - before);
-      }
-      for (let r = 0; r < rounds; r++) {
+      const all = clientNames.map((name) => startChild(name, srv.base, c));
+      try {
         for (const k of all) {
           const before = srv.newConns();
-          const seconds = await drive(total, c, k.one);
+          // Warm-up: enough calls for V8 to finish compiling each client's request path
+          // (TurboFan takes a function after about 3,000 calls); what is measured is the
+          // steady state.
+          await runIn(k, Math.min(5_000, total));
           await settle();
-          k.rps.push(total / seconds);
           k.conns.push(srv.newConns() - before);
         }
+        for (let r = 0; r < rounds; r++) {
+          for (const k of all) {
+            const before = srv.newConns();
+            const seconds = await runIn(k, total);
+            await settle();
+            k.rps.push(total / seconds);
+            k.conns.push(srv.newConns() - before);
+          }
+        }
+      } finally {
+        for (const k of all) await stopChild(k);
       }
       for (const k of all) {
-        await k.close();
         const rps = median(k.rps);
         rows.push({
           client: k.client,
