@@ -175,6 +175,7 @@ export async function benchServers(o: ServerBenchOptions): Promise<ServerBenchRo
     ['node:http', node, [nodeMain]],
     [`go (${go.goVersion})`, go.binary, ['--addr', '127.0.0.1:0']],
   ];
+  const keepAlive = ['-conns', String(o.conns), '-requests'];
   const all: Contender[] = [];
   try {
     for (const [name, cmd, args] of specs) {
@@ -182,7 +183,7 @@ export async function benchServers(o: ServerBenchOptions): Promise<ServerBenchRo
       all.push({
         name,
         s,
-        base: ['-addr', s.addr, '-path', '/hello', '-conns', String(o.conns)],
+        base: ['-addr', s.addr, '-path', '/hello'],
         cpu: [],
         rps: [],
         p50: [],
@@ -197,14 +198,14 @@ export async function benchServers(o: ServerBenchOptions): Promise<ServerBenchRo
     // three servers alike.
     for (const c of all) {
       for (let i = 0; i < 2; i++) {
-        c.errors += (await load(loadgen, [...c.base, '-requests', String(o.warmup)])).errors;
+        c.errors += (await load(loadgen, [...c.base, ...keepAlive, String(o.warmup)])).errors;
       }
     }
     for (let r = 0; r < o.rounds; r++) {
       for (const c of all) {
         const pid = c.s.proc.pid!;
         const c0 = cpuMicros(pid);
-        const res = await load(loadgen, [...c.base, '-requests', String(o.requests)]);
+        const res = await load(loadgen, [...c.base, ...keepAlive, String(o.requests)]);
         const c1 = cpuMicros(pid);
         c.cpu.push((c1 - c0) / res.requests);
         c.rps.push(res.rps);
@@ -218,10 +219,7 @@ export async function benchServers(o: ServerBenchOptions): Promise<ServerBenchRo
       const pid = c.s.proc.pid!;
       const c1 = cpuMicros(pid);
       const cl = await load(loadgen, [
-        '-addr',
-        c.s.addr,
-        '-path',
-        '/hello',
+        ...c.base,
         '-close',
         '-conns',
         '10',

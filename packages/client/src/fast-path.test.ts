@@ -142,26 +142,24 @@ describe('response fast path', () => {
 });
 
 describe('conns without the synchronous methods', () => {
-  test('a plain Conn (read/write/close only) serves and is reused', async () => {
-    const srv = await serve(() => okResponse('plain'));
-    const t = transport(
-      new Transport({ dial: async (n, a, o) => plainConn(await tcpDial(n, a, o)) }),
-    );
+  const cases: { what: string; body: string; dial: DialFunc }[] = [
+    {
+      what: 'a plain Conn (read/write/close only)',
+      body: 'plain',
+      dial: async (n, a, o) => plainConn(await tcpDial(n, a, o)),
+    },
+    {
+      what: 'a conn whose writes complete asynchronously',
+      body: 'later',
+      dial: async (n, a, o) => asyncWriteConn(await dial(n, a, o)),
+    },
+  ];
+  test.each(cases)('$what serves and is reused', async ({ body, dial: connect }) => {
+    const srv = await serve(() => okResponse(body));
+    const t = transport(new Transport({ dial: connect }));
     for (let i = 0; i < 3; i++) {
       const resp = await t.roundTrip(newRequest('GET', `${srv.url}/`));
-      expect(await resp.body.text()).toBe('plain');
-    }
-    expect(srv.transcript()).toEqual(['c1#1 GET /', 'c1#2 GET /', 'c1#3 GET /']);
-  });
-
-  test('a conn whose writes complete asynchronously serves and is reused', async () => {
-    const srv = await serve(() => okResponse('later'));
-    const t = transport(
-      new Transport({ dial: async (n, a, o) => asyncWriteConn(await dial(n, a, o)) }),
-    );
-    for (let i = 0; i < 3; i++) {
-      const resp = await t.roundTrip(newRequest('GET', `${srv.url}/`));
-      expect(await resp.body.text()).toBe('later');
+      expect(await resp.body.text()).toBe(body);
     }
     expect(srv.transcript()).toEqual(['c1#1 GET /', 'c1#2 GET /', 'c1#3 GET /']);
   });
