@@ -82,23 +82,21 @@ class MemConn implements Conn {
   write(p: Uint8Array): Promise<number> {
     return Promise.resolve(this.writeEager(p));
   }
-  watchReadable(cb: (s: ReadableState) => void): () => void {
-    if (this.#queued > 0) {
-      cb('data');
-      return noop;
-    }
-    this.#watchers.push(cb);
-    return () => {
-      const i = this.#watchers.indexOf(cb);
-      if (i >= 0) this.#watchers.splice(i, 1);
-    };
+  watchReadable(cb: (s: ReadableState) => void): void {
+    if (this.#queued > 0) cb('data');
+    else this.#watchers.push(cb);
+  }
+  unwatchReadable(cb: (s: ReadableState) => void): void {
+    const i = this.#watchers.indexOf(cb);
+    if (i >= 0) this.#watchers.splice(i, 1);
   }
   waitReadable(): ReadableWait {
-    let stop = noop;
+    let cb: (s: ReadableState) => void = noop;
     const promise = new Promise<ReadableState>((r) => {
-      stop = this.watchReadable(r);
+      cb = r;
+      this.watchReadable(r);
     });
-    return { promise, cancel: () => stop() };
+    return { promise, cancel: () => this.unwatchReadable(cb) };
   }
   push(b: Uint8Array): void {
     this.#chunks.push(b);

@@ -30,8 +30,7 @@ export class ConnReader implements SyncReader {
   #inRead = false;
   #aborted = false;
   #bg: Promise<void> | null = null;
-  // Stops the background watch; null when none is pending.
-  #stopWatch: (() => void) | null = null;
+  // A background watch (#onWatch) is pending on the conn.
   #watching = false;
 
   constructor(rwc: Conn, owner: ConnReaderOwner) {
@@ -69,11 +68,10 @@ export class ConnReader implements SyncReader {
     // Where the conn can report readability without a read (ka's TCP conns can), watch instead
     // of reading a byte: same outcome — a gone client cancels the request, pipelined bytes
     // stay queued — without interrupting a read with a deadline error on every request.
-    const watchable = (this.rwc as Partial<ReadableWatcher>).watchReadable;
-    if (typeof watchable === 'function') {
+    const rwc = this.rwc as Conn & Partial<ReadableWatcher>;
+    if (typeof rwc.watchReadable === 'function') {
       this.#watching = true;
-      const stop = watchable.call(this.rwc, this.#onWatch);
-      if (this.#watching) this.#stopWatch = stop; // else it ended at once
+      rwc.watchReadable(this.#onWatch); // may call #onWatch at once
       return;
     }
     this.rwc.setReadDeadline(0);
@@ -82,7 +80,6 @@ export class ConnReader implements SyncReader {
 
   readonly #onWatch = (state: ReadableState): void => {
     this.#watching = false;
-    this.#stopWatch = null;
     this.#inRead = false;
     if (state === 'eof' || state === 'error' || state === 'closed') this.#handleReadError(null);
   };
@@ -112,11 +109,9 @@ export class ConnReader implements SyncReader {
     if (!this.#inRead) return undefined;
     if (this.#watching) {
       // Stopping a watch consumes nothing and is immediate: nothing to wait for.
-      const stop = this.#stopWatch;
       this.#watching = false;
-      this.#stopWatch = null;
       this.#inRead = false;
-      stop?.();
+      (this.rwc as Conn & ReadableWatcher).unwatchReadable(this.#onWatch);
       return undefined;
     }
     const bg = this.#bg;

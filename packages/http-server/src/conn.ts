@@ -43,6 +43,8 @@ export const rstAvoidanceDelay = 500;
 const errorHeaders = '\r\nContent-Type: text/plain; charset=utf-8\r\nConnection: close\r\n\r\n';
 const encoder = new TextEncoder();
 const noop = () => {};
+// The read deadline ends the wait for input too.
+const timedWatch = { deadline: true } as const;
 
 /** Go's `errTooLarge`: the request head outgrew maxHeaderBytes. */
 const errTooLarge = new Error('http: request too large');
@@ -272,33 +274,43 @@ export class ServerConn implements ConnReaderOwner {
       pool2k.put(rb.releaseBuffer());
       rb.reset(detachedWriter); // drop the finished response it still points at
     }
-    return this.#whenReadable(rwc as ReadableWatcher, this.#reattachBuffers);
+    this.#reattach = true;
+    return this.#whenReadable(rwc as ReadableWatcher);
   }
-
-  readonly #reattachBuffers = (): void => {
-    this.bufr.attachBuffer(pool4k.get());
-    this.bufw.attachBuffer(pool4k.get());
-  };
 
   // Waits, under the read deadline, until input is readable or the wait ends otherwise: what
-  // ended it, at once when that is known already, else through a Promise. `first` runs before
-  // it is reported.
-  #whenReadable(rwc: ReadableWatcher, first?: () => void): ReadableState | Promise<ReadableState> {
-    let now: ReadableState | undefined;
-    let resolve: ((state: ReadableState) => void) | undefined;
-    rwc.watchReadable(
-      (state) => {
-        first?.();
-        if (resolve !== undefined) resolve(state);
-        else now = state;
-      },
-      { deadline: true },
-    );
-    if (now !== undefined) return now;
+  // ended it, at once when that is known already, else through a Promise. One callback per
+  // connection (#onReadable) serves every wait, so a wait allocates nothing but its Promise.
+  #whenReadable(rwc: ReadableWatcher): ReadableState | Promise<ReadableState> {
+    this.#woke = null;
+    rwc.watchReadable(this.#onReadable, timedWatch);
+    const now = this.#woke;
+    if (now !== null) return now;
     return new Promise<ReadableState>((r) => {
-      resolve = r;
+      this.#wake = r;
     });
   }
+
+  // What ended the wait in #whenReadable when it ended at once; the waiter while it waits; and
+  // whether the buffers #waitIdle gave back are to be taken again first.
+  #woke: ReadableState | null = null;
+  #wake: ((state: ReadableState) => void) | null = null;
+  #reattach = false;
+
+  readonly #onReadable = (state: ReadableState): void => {
+    if (this.#reattach) {
+      this.#reattach = false;
+      this.bufr.attachBuffer(pool4k.get());
+      this.bufw.attachBuffer(pool4k.get());
+    }
+    const wake = this.#wake;
+    if (wake === null) {
+      this.#woke = state;
+      return;
+    }
+    this.#wake = null;
+    wake(state);
+  };
 
   // Go: (*conn).closeWriteAndWait — FIN now, keep the socket a moment so our last bytes are
   // read before any RST.

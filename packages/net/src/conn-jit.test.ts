@@ -30,7 +30,8 @@ await a.write(new Uint8Array(100));
 await new Promise((r) => b.watchReadable(r));
 // Reads every state field of the conn (closed, queued, error, eof, read-shut, gone).
 function hot(conn) {
-  conn.watchReadable(noop)();
+  conn.watchReadable(noop);
+  conn.unwatchReadable(noop);
   return conn.tryRead(new Uint8Array(8));
 }
 %PrepareFunctionForOptimization(hot);

@@ -486,13 +486,15 @@ describe('synchronous fast paths: tryRead, writeEager, watchReadable', () => {
     const { ln, client: c, server: s } = await tcpPair();
     try {
       const seen: string[] = [];
-      const stop1 = s.watchReadable((st) => seen.push(`1:${st}`));
-      const stop2 = s.watchReadable((st) => seen.push(`2:${st}`));
-      stop2();
+      const cb1 = (st: string) => seen.push(`1:${st}`);
+      const cb2 = (st: string) => seen.push(`2:${st}`);
+      s.watchReadable(cb1);
+      s.watchReadable(cb2);
+      s.unwatchReadable(cb2);
       await c.write(enc.encode('x'));
       expect(await s.waitReadable().promise).toBe('data');
       expect(seen).toEqual(['1:data']);
-      stop1(); // after settling: a no-op
+      s.unwatchReadable(cb1); // after settling: a no-op
       s.watchReadable((st) => seen.push(`3:${st}`));
       expect(seen).toEqual(['1:data', '3:data']); // synchronous: the byte is queued
       // With deadline: true the read deadline ends the wait, as it would end a read.
@@ -501,6 +503,21 @@ describe('synchronous fast paths: tryRead, writeEager, watchReadable', () => {
       const timedOut = new Promise((r) => s.watchReadable(r, { deadline: true }));
       expect(await timedOut).toBe('timeout');
       s.setReadDeadline(0);
+      // One callback serves wait after wait; unwatching a timed wait leaves the others.
+      const states: string[] = [];
+      const again = (st: string) => states.push(st);
+      s.watchReadable(again, { deadline: true });
+      s.watchReadable(cb1);
+      s.unwatchReadable(again);
+      await c.write(enc.encode('y'));
+      expect(await s.waitReadable().promise).toBe('data');
+      expect(states).toEqual([]);
+      expect(seen).toEqual(['1:data', '3:data', '1:data']);
+      expect(s.tryRead(new Uint8Array(4))).toBe(1);
+      s.watchReadable(again, { deadline: true });
+      await c.write(enc.encode('z'));
+      expect(await s.waitReadable().promise).toBe('data');
+      expect(states).toEqual(['data']);
     } finally {
       await Promise.allSettled([c.close(), s.close(), ln.close()]);
     }

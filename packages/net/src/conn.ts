@@ -96,11 +96,14 @@ export interface ReadableWatcher {
    */
   waitReadable(opts?: { deadline?: boolean }): ReadableWait;
   /**
-   * The same wait with a callback: `cb` runs once with what ended it (synchronously, before
-   * this returns, when that is known already); the returned function stops the wait without
-   * calling `cb`. Spares the Promise of {@link ReadableWatcher.waitReadable} on hot paths.
+   * The same wait with a callback, allocating nothing: `cb` runs once with what ended it
+   * (synchronously, before this returns, when that is known already). Stop a pending watch
+   * with {@link ReadableWatcher.unwatchReadable}. Hot paths pass one long-lived `cb` per
+   * connection and re-register it for each wait; a `cb` is pending at most once at a time.
    */
-  watchReadable(cb: (state: ReadableState) => void, opts?: { deadline?: boolean }): () => void;
+  watchReadable(cb: (state: ReadableState) => void, opts?: { deadline?: boolean }): void;
+  /** Stops a pending {@link ReadableWatcher.watchReadable} of `cb` without calling it. */
+  unwatchReadable(cb: (state: ReadableState) => void): void;
 }
 
 /**
@@ -210,9 +213,9 @@ export abstract class SocketConn
   #eof: boolean;
   #readShut: boolean;
   #readers: ReadWaiter[];
-  #watchers: ((state: ReadableState | null) => void)[] = [];
+  #watchers: ((state: ReadableState) => void)[] = [];
   // Watchers that the read deadline also ends (waitReadable({ deadline: true })).
-  #timedWatchers: ((state: ReadableState | null) => void)[] = [];
+  #timedWatchers: ((state: ReadableState) => void)[] = [];
 
   // Write side.
   #writers: WriteWaiter[];
@@ -317,41 +320,47 @@ export abstract class SocketConn
     const promise = new Promise<ReadableState>((r) => {
       resolve = r;
     });
-    const stop = this.watchReadable(resolve, opts);
+    // A function of its own, so that cancelling this wait stops no other.
+    const cb = (state: ReadableState): void => resolve(state);
+    this.watchReadable(cb, opts);
     return {
       promise,
       cancel: () => {
-        stop();
+        this.unwatchReadable(cb);
         resolve('canceled');
       },
     };
   }
 
   /**
-   * {@link waitReadable} with a callback instead of a Promise: `cb` runs once with what ended
-   * the wait — synchronously, before this returns, when that is known already. The returned
-   * function stops the wait without calling `cb`.
+   * {@link waitReadable} with a callback instead of a Promise, allocating nothing: `cb` runs
+   * once with what ended the wait — synchronously, before this returns, when that is known
+   * already. {@link unwatchReadable} stops the wait without calling `cb`.
    */
-  watchReadable(cb: (state: ReadableState) => void, opts?: { deadline?: boolean }): () => void {
+  watchReadable(cb: (state: ReadableState) => void, opts?: { deadline?: boolean }): void {
     const now = this.#readableState();
-    const timed = opts?.deadline === true;
+    const timed = opts !== undefined && opts.deadline === true;
     if (now !== null || (timed && this.#rdl.expired())) {
       cb(now ?? 'timeout');
-      return noop;
+      return;
     }
-    const list = timed ? this.#timedWatchers : this.#watchers;
-    const settle = (state: ReadableState | null): void => {
-      const i = list.indexOf(settle);
-      if (i < 0) return; // settled already
-      list.splice(i, 1);
-      if (timed && this.#readers.length === 0 && this.#timedWatchers.length === 0) {
-        this.#rdl.idle();
-      }
-      if (state !== null) cb(state);
-    };
-    list.push(settle);
-    if (timed) this.#rdl.arm();
-    return () => settle(null);
+    if (timed) {
+      this.#timedWatchers.push(cb);
+      this.#rdl.arm();
+    } else {
+      this.#watchers.push(cb);
+    }
+  }
+
+  /** Stops a pending {@link watchReadable} of `cb` without calling it; a no-op if none. */
+  unwatchReadable(cb: (state: ReadableState) => void): void {
+    if (removeFirst(this.#watchers, cb)) return;
+    if (removeFirst(this.#timedWatchers, cb)) this.#timedIdle();
+  }
+
+  // The read deadline's timer is needed no more once nothing waits under it.
+  #timedIdle(): void {
+    if (this.#readers.length === 0 && this.#timedWatchers.length === 0) this.#rdl.idle();
   }
 
   #readableState(): ReadableState | null {
@@ -366,8 +375,11 @@ export abstract class SocketConn
     if (this.#watchers.length === 0 && this.#timedWatchers.length === 0) return;
     const state = this.#readableState();
     if (state === null) return;
-    for (const w of this.#watchers.slice()) w(state);
-    for (const w of this.#timedWatchers.slice()) w(state);
+    if (this.#watchers.length > 0) settleAll(this.#watchers, state);
+    if (this.#timedWatchers.length > 0) {
+      settleAll(this.#timedWatchers, state);
+      this.#timedIdle();
+    }
   }
 
   /**
@@ -480,7 +492,7 @@ export abstract class SocketConn
   #expireReads(): void {
     const readers = this.#readers;
     this.#readers = [];
-    for (const w of this.#timedWatchers.slice()) w('timeout');
+    if (this.#timedWatchers.length > 0) settleAll(this.#timedWatchers, 'timeout');
     this.#rdl.idle();
     for (const r of readers) r.reject(this.#opError('read', ErrDeadlineExceeded));
   }
@@ -771,6 +783,25 @@ export abstract class SocketConn
     }
     return this.#opError(op, fromNodeError(e, op));
   }
+}
+
+// Removes the first `x` from `list`; whether there was one.
+function removeFirst<T>(list: T[], x: T): boolean {
+  const i = list.indexOf(x);
+  if (i < 0) return false;
+  if (i === list.length - 1) list.pop();
+  else list.splice(i, 1);
+  return true;
+}
+
+// Ends every watch in `list` with `state`. A callback that watches again meets a settled
+// state and is called back at once, so nothing it does lands in the list being emptied.
+function settleAll(list: ((state: ReadableState) => void)[], state: ReadableState): void {
+  if (list.length === 1) {
+    list.pop()!(state); // the usual case: one watcher, and no copy of the list
+    return;
+  }
+  for (const w of list.splice(0)) w(state);
 }
 
 function resetLike(e: unknown): boolean {
