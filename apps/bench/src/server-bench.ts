@@ -9,7 +9,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { buildGoReference } from '@ka/conformance';
-import { median } from './stats.js';
+import { median, rotate } from './stats.js';
 
 const run = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));
@@ -26,8 +26,10 @@ export interface ServerBenchOptions {
   rounds: number;
   /** Concurrent keep-alive connections. */
   conns: number;
-  /** Requests measured with Connection: close. */
+  /** Requests measured with Connection: close, in each of `closeRounds` turns. */
   closeRequests: number;
+  /** Connection: close measures per server, interleaved; the medians are reported. */
+  closeRounds: number;
   /** Idle keep-alive connections held for the memory measure. */
   idle: number;
 }
@@ -40,9 +42,15 @@ export interface ServerBenchRow {
   cpuMicrosPerRequest: number;
   /** Each round's CPU per keep-alive request, µs. */
   cpuMicrosPerRequestRounds: number[];
+  /** CPU per request over the warm-up runs: the server's first requests, µs. */
+  coldCpuMicrosPerRequest: number;
   p50Micros: number;
   p99Micros: number;
+  /** Median over the close rounds. */
   closeRps: number;
+  /** Each close round's throughput. */
+  closeRpsRounds: number[];
+  /** Median over the close rounds. */
   closeCpuMicrosPerRequest: number;
   rssPerIdleConnBytes: number;
   errors: number;
@@ -156,13 +164,17 @@ interface Contender {
   rps: number[];
   p50: number[];
   p99: number[];
+  cold: number;
+  closeRps: number[];
+  closeCpu: number[];
   errors: number;
 }
 
 /**
- * Runs the server benchmark against ka, node:http and Go. All three run at once and the
- * keep-alive measure goes round them `o.rounds` times, so that every server meets the same
- * spells of machine noise; the table gives each figure's median over the rounds.
+ * Runs the server benchmark against ka, node:http and Go. All three run at once; the
+ * keep-alive measure goes round them `o.rounds` times and the close measure `o.closeRounds`
+ * times, a different server first each round, so that every server meets the same spells of
+ * machine noise; the table gives each figure's median over the rounds.
  */
 export async function benchServers(o: ServerBenchOptions): Promise<ServerBenchRow[]> {
   const loadgen = await buildLoadgen();
@@ -188,6 +200,9 @@ export async function benchServers(o: ServerBenchOptions): Promise<ServerBenchRo
         rps: [],
         p50: [],
         p99: [],
+        cold: 0,
+        closeRps: [],
+        closeCpu: [],
         errors: 0,
       });
     }
@@ -195,14 +210,21 @@ export async function benchServers(o: ServerBenchOptions): Promise<ServerBenchRo
     // has been up a while. A JIT compiles a function fully only after a few thousand calls
     // (V8's TurboFan: about 3,000), and when the first connections close V8 drops some of
     // what it assumed and recompiles the code that relied on it. Both happen here, for the
-    // three servers alike.
+    // three servers alike; the CPU they cost is reported apart, as the cold figure.
     for (const c of all) {
+      const pid = c.s.proc.pid!;
+      const c0 = cpuMicros(pid);
+      let n = 0;
       for (let i = 0; i < 2; i++) {
-        c.errors += (await load(loadgen, [...c.base, ...keepAlive, String(o.warmup)])).errors;
+        const res = await load(loadgen, [...c.base, ...keepAlive, String(o.warmup)]);
+        c.errors += res.errors;
+        n += res.requests;
       }
+      c.cold = (cpuMicros(pid) - c0) / n;
     }
+    // Each round every server takes a turn, and a different one goes first.
     for (let r = 0; r < o.rounds; r++) {
-      for (const c of all) {
+      for (const c of rotate(all, r)) {
         const pid = c.s.proc.pid!;
         const c0 = cpuMicros(pid);
         const res = await load(loadgen, [...c.base, ...keepAlive, String(o.requests)]);
@@ -214,31 +236,33 @@ export async function benchServers(o: ServerBenchOptions): Promise<ServerBenchRo
         c.errors += res.errors;
       }
     }
+    const close = ['-close', '-conns', '10', '-requests', String(o.closeRequests)];
+    for (let r = 0; r < o.closeRounds; r++) {
+      for (const c of rotate(all, r)) {
+        const pid = c.s.proc.pid!;
+        const c0 = cpuMicros(pid);
+        const cl = await load(loadgen, [...c.base, ...close]);
+        c.closeCpu.push((cpuMicros(pid) - c0) / cl.requests);
+        c.closeRps.push(cl.rps);
+        c.errors += cl.errors;
+      }
+    }
     const rows: ServerBenchRow[] = [];
     for (const c of all) {
-      const pid = c.s.proc.pid!;
-      const c1 = cpuMicros(pid);
-      const cl = await load(loadgen, [
-        ...c.base,
-        '-close',
-        '-conns',
-        '10',
-        '-requests',
-        String(o.closeRequests),
-      ]);
-      const c2 = cpuMicros(pid);
       const idle = await idleRss(loadgen, c.s, o.idle);
       rows.push({
         server: c.name,
         keepAliveRps: median(c.rps),
         cpuMicrosPerRequest: median(c.cpu),
         cpuMicrosPerRequestRounds: c.cpu,
+        coldCpuMicrosPerRequest: c.cold,
         p50Micros: median(c.p50),
         p99Micros: median(c.p99),
-        closeRps: cl.rps,
-        closeCpuMicrosPerRequest: (c2 - c1) / cl.requests,
+        closeRps: median(c.closeRps),
+        closeRpsRounds: c.closeRps,
+        closeCpuMicrosPerRequest: median(c.closeCpu),
         rssPerIdleConnBytes: idle.perConn,
-        errors: c.errors + cl.errors + idle.errors,
+        errors: c.errors + idle.errors,
       });
     }
     return rows;

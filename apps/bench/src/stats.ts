@@ -4,3 +4,21 @@ export function median(xs: readonly number[]): number {
   const m = v.length >> 1;
   return v.length % 2 === 1 ? v[m]! : (v[m - 1]! + v[m]!) / 2;
 }
+
+/**
+ * `items` from index `r` (modulo the length) round to the one before it, as a new array: the
+ * order for round `r` when each round a different contender is to go first.
+ */
+export function rotate<T>(items: readonly T[], r: number): T[] {
+  const k = r % items.length;
+  return [...items.slice(k), ...items.slice(0, k)];
+}
+
+/**
+ * The median of `a[i] / b[i]` over the rounds: a paired comparison, each ratio taken between
+ * two measures made close together in time, so a spell of machine noise weighs on both.
+ */
+export function pairedRatioMedian(a: readonly number[], b: readonly number[]): number {
+  if (a.length !== b.length) throw new RangeError('pairedRatioMedian: unequal lengths');
+  return median(a.map((x, i) => x / b[i]!));
+}
