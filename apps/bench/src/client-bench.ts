@@ -9,7 +9,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildGoReference } from '@ka/conformance';
 import { type ChildCommand, type ChildReply, clientNames } from './client-child.js';
-import { median } from './stats.js';
+import { median, rotate } from './stats.js';
 
 const childMain = join(dirname(fileURLToPath(import.meta.url)), 'client-child.js');
 
@@ -100,13 +100,14 @@ function stopChild(k: Contender): Promise<void> {
 
 /**
  * Runs the client benchmark: for each shape of load, every client is warmed up, then the
- * clients take turns for `rounds` measured runs, so that they meet the same spells of machine
- * noise; each row gives the median throughput and the most connections opened in one run.
+ * clients take turns for `rounds` measured runs (a different one first each round), so that
+ * they meet the same spells of machine noise; each row gives the median throughput and the
+ * most connections opened in one run.
  */
 export async function benchClients(
   total = 20_000,
   concurrency = 50,
-  rounds = 3,
+  rounds = 5,
 ): Promise<ClientBenchRow[]> {
   const srv = await startGo();
   const rows: ClientBenchRow[] = [];
@@ -125,7 +126,8 @@ export async function benchClients(
           k.conns.push(srv.newConns() - before);
         }
         for (let r = 0; r < rounds; r++) {
-          for (const k of all) {
+          // Each round a different client goes first.
+          for (const k of rotate(all, r)) {
             const before = srv.newConns();
             const seconds = await runIn(k, total);
             await settle();

@@ -47,7 +47,6 @@ import {
 import { Latch, Mailbox, nextWriteTurn, race, spawn, TimerLatch } from './internal/sync.js';
 import type { ClientTrace } from './trace.js';
 
-const resolvedUndefined: Promise<unknown> = Promise.resolve(undefined);
 // A write's result when it succeeded (shared: read only).
 const wroteOK: { err: unknown } = Object.freeze({ err: undefined });
 
@@ -408,7 +407,10 @@ export class PersistConn {
         // Go: pc.br.Peek(1) — bytes already buffered need no wait (nor do bytes at hand on a
         // watchable conn: its watch reports them at once).
         let err: unknown;
-        if (this.br.buffered() === 0) err = await this.#peekWait();
+        if (this.br.buffered() === 0) {
+          const waiting = this.#peekWait();
+          if (waiting !== null) err = await waiting;
+        }
 
         if (this.#numExpectedResponses === 0) {
           this.#readLoopPeekFailLocked(err);
@@ -518,22 +520,37 @@ export class PersistConn {
     }
   }
 
-  // Go: the peek's wait in readLoop, for a conn with nothing at hand: resolves with the peek's
-  // error (EOF when the conn ended), or undefined once a byte is buffered. A watchable conn is
-  // watched and then read synchronously; anything but bytes is left to a real peek, which
-  // reports exactly what a read reports.
-  #peekWait(): Promise<unknown> {
+  // Go: the peek's wait in readLoop, for a conn with nothing at hand: null when a byte could
+  // be buffered at once (no Promise), else a Promise of the peek's error (EOF when the conn
+  // ended), or of undefined once a byte is buffered. A watchable conn is watched and then read
+  // synchronously; anything but bytes is left to a real peek, which reports exactly what a
+  // read reports. The watch's callback is one per connection (#onPeekReadable).
+  #peekWait(): Promise<unknown> | null {
     const w = this.#watchable;
-    if (w === undefined) {
-      if (this.br.tryFill()) return resolvedUndefined;
-      return this.#peekSlow();
-    }
+    if (w === undefined) return this.br.tryFill() ? null : this.#peekSlow();
+    this.#peekWaiting = true;
+    w.watchReadable(this.#onPeekReadable); // may call back at once
+    if (!this.#peekWaiting) return this.#peekOutcome();
     return new Promise<unknown>((resolve) => {
-      w.watchReadable(() => {
-        if (this.br.buffered() > 0 || this.br.tryFill()) resolve(undefined);
-        else resolve(this.#peekSlow());
-      });
+      this.#peekResolve = resolve;
     });
+  }
+
+  #peekWaiting = false;
+  #peekResolve: ((v: unknown) => void) | undefined = undefined;
+
+  readonly #onPeekReadable = (): void => {
+    this.#peekWaiting = false;
+    const resolve = this.#peekResolve;
+    if (resolve === undefined) return; // called back at once: #peekWait looks for itself
+    this.#peekResolve = undefined;
+    resolve(this.#peekOutcome() ?? undefined);
+  };
+
+  // After the watch: a byte read synchronously (null), or a real peek, which reports exactly
+  // what a read reports.
+  #peekOutcome(): Promise<unknown> | null {
+    return this.br.buffered() > 0 || this.br.tryFill() ? null : this.#peekSlow();
   }
 
   #peekSlow(): Promise<unknown> {

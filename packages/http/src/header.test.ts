@@ -34,6 +34,7 @@ describe('Header.writeSubset matches Go WriteSubset (header_test.go headerWriteT
         s += line;
       }, exclude);
       expect(s).toBe(t.Want);
+      expect(h.subsetLines(exclude)).toBe(t.Want);
       const out = new BytesWriter();
       const bw = new BufWriter(out);
       await h.writeSubset(bw, exclude);

@@ -158,11 +158,32 @@ export class Header {
       this.#each(w, exclude);
       return;
     }
+    return writeBytes(w, this.subsetLines(exclude));
+  }
+
+  /**
+   * {@link Header.writeSubset} into a string: the `Key: value\r\n` lines it writes, in its
+   * order, joined. Empty for an empty header.
+   */
+  subsetLines(exclude?: ReadonlySet<string>): string {
+    const m = this.#m;
     let s = '';
-    this.#each((line) => {
-      s += line;
-    }, exclude);
-    return writeBytes(w, s);
+    for (const k of this.#sortedKeys(exclude)) {
+      if (!validHeaderFieldName(k)) continue;
+      for (const v of m.get(k)!) s += `${k}: ${headerValueForWire(v)}\r\n`;
+    }
+    return s;
+  }
+
+  // The keys in byte order, less `exclude`. Keys are byte strings, so the default sort (by
+  // UTF-16 code unit) is byte order; a key outside latin1 is not a valid field name anyway.
+  #sortedKeys(exclude: ReadonlySet<string> | undefined): string[] {
+    const keys: string[] = [];
+    for (const k of this.#m.keys()) {
+      if (exclude === undefined || !exclude.has(k)) keys.push(k);
+    }
+    if (keys.length > 1) keys.sort();
+    return keys;
   }
 
   /** Go's `Header.Write`: {@link Header.writeSubset} without exclusions. */
@@ -173,9 +194,10 @@ export class Header {
   }
 
   #each(fn: (line: string) => void, exclude?: ReadonlySet<string>): void {
-    for (const [k, vv] of this.sortedKeyValues(exclude)) {
+    const m = this.#m;
+    for (const k of this.#sortedKeys(exclude)) {
       if (!validHeaderFieldName(k)) continue;
-      for (const v of vv) fn(`${k}: ${headerValueForWire(v)}\r\n`);
+      for (const v of m.get(k)!) fn(`${k}: ${headerValueForWire(v)}\r\n`);
     }
   }
 

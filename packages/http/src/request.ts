@@ -688,14 +688,10 @@ function requestHeadRest(
   trace: WriteTrace | undefined,
 ): string {
   head += tw.headerLines(trace);
-  r.header.writeSubset((line) => {
-    head += line;
-  }, reqWriteExcludeHeader);
+  head += r.header.subsetLines(reqWriteExcludeHeader);
   if (trace?.wroteHeaderField !== undefined) traceFields(r.header, reqWriteExcludeHeader, trace);
   if (extraHeaders !== undefined) {
-    extraHeaders.writeSubset((line) => {
-      head += line;
-    });
+    head += extraHeaders.subsetLines();
     if (trace?.wroteHeaderField !== undefined) traceFields(extraHeaders, undefined, trace);
   }
   return `${head}\r\n`;
