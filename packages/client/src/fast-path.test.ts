@@ -36,6 +36,7 @@ function asyncWriteConn(c: Awaited<ReturnType<typeof dial>>): Conn {
     read: (p) => c.read(p),
     tryRead: (p: Uint8Array) => c.tryRead(p),
     watchReadable: (cb: Parameters<typeof c.watchReadable>[0]) => c.watchReadable(cb),
+    unwatchReadable: (cb: Parameters<typeof c.unwatchReadable>[0]) => c.unwatchReadable(cb),
     write: (p) => c.write(p),
     writeEager: (p: Uint8Array) => delay(1).then(() => c.write(p)),
     close: () => c.close(),

@@ -27,7 +27,7 @@ import {
   type SyncReader,
   type Writer,
 } from '@ka/io';
-import type { ReadableWatcher } from '@ka/net';
+import { isReadableWatcher, type ReadableWatcher } from '@ka/net';
 import { BodyEOFSignal, GzipReader, ReadWriteCloserBody } from './body.js';
 import type { CancelScope } from './context.js';
 import type { Conn } from './dial.js';
@@ -221,7 +221,7 @@ export class PersistConn {
     const rd: Reader & Partial<SyncReader> = { read: (p) => this.#read(p) };
     if (typeof c.tryRead === 'function') {
       rd.tryRead = (p) => this.#tryRead(p);
-      if (typeof c.watchReadable === 'function') this.#watchable = c as ReadableWatcher;
+      if (isReadableWatcher(c)) this.#watchable = c;
     }
     this.br = new BufReaderImpl(rd, this.t.readBufferSize());
     const wr: Writer & Partial<EagerWriter> = {

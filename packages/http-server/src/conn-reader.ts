@@ -7,7 +7,7 @@
 // client pipelines the next request, the byte is kept and handed back on the next read.
 import type { SyncReader } from '@ka/io';
 import { isTimeout } from '@ka/io';
-import type { Conn, ReadableState, ReadableWatcher } from '@ka/net';
+import { type Conn, isReadableWatcher, type ReadableState, type ReadableWatcher } from '@ka/net';
 
 /** Deadline used to interrupt a pending read at once (Go's `aLongTimeAgo`). */
 export const aLongTimeAgo = 1;
@@ -33,9 +33,13 @@ export class ConnReader implements SyncReader {
   // A background watch (#onWatch) is pending on the conn.
   #watching = false;
 
+  // The conn, when it can report readability without a read (ka's TCP conns can).
+  readonly #watcher: ReadableWatcher | null;
+
   constructor(rwc: Conn, owner: ConnReaderOwner) {
     this.rwc = rwc;
     this.owner = owner;
+    this.#watcher = isReadableWatcher(rwc) ? rwc : null;
   }
 
   /** True when a byte read in the background is held for the next read. */
@@ -65,13 +69,13 @@ export class ConnReader implements SyncReader {
     if (this.#inRead) throw new Error('invalid concurrent Body.Read call');
     if (this.#hasByte) return;
     this.#inRead = true;
-    // Where the conn can report readability without a read (ka's TCP conns can), watch instead
-    // of reading a byte: same outcome — a gone client cancels the request, pipelined bytes
-    // stay queued — without interrupting a read with a deadline error on every request.
-    const rwc = this.rwc as Conn & Partial<ReadableWatcher>;
-    if (typeof rwc.watchReadable === 'function') {
+    // Where the conn can report readability without a read, watch instead of reading a byte:
+    // same outcome — a gone client cancels the request, pipelined bytes stay queued — without
+    // interrupting a read with a deadline error on every request.
+    const watcher = this.#watcher;
+    if (watcher !== null) {
       this.#watching = true;
-      rwc.watchReadable(this.#onWatch); // may call #onWatch at once
+      watcher.watchReadable(this.#onWatch); // may call #onWatch at once
       return;
     }
     this.rwc.setReadDeadline(0);
@@ -111,7 +115,7 @@ export class ConnReader implements SyncReader {
       // Stopping a watch consumes nothing and is immediate: nothing to wait for.
       this.#watching = false;
       this.#inRead = false;
-      (this.rwc as Conn & ReadableWatcher).unwatchReadable(this.#onWatch);
+      this.#watcher!.unwatchReadable(this.#onWatch);
       return undefined;
     }
     const bg = this.#bg;

@@ -25,6 +25,7 @@ import {
 import {
   type CloseWriter,
   type Conn,
+  isReadableWatcher,
   OpError,
   type ReadableState,
   type ReadableWatcher,
@@ -264,8 +265,8 @@ export class ServerConn implements ConnReaderOwner {
   // when it did not wait: a Conn that cannot watch, or unflushed output) — at once when that
   // is known already, else through a Promise.
   #waitIdle(): ReadableState | 'unsupported' | Promise<ReadableState> {
-    const rwc = this.rwc as Conn & Partial<ReadableWatcher>;
-    if (typeof rwc.watchReadable !== 'function' || this.bufw.buffered() > 0) return 'unsupported';
+    const rwc = this.rwc;
+    if (!isReadableWatcher(rwc) || this.bufw.buffered() > 0) return 'unsupported';
     if (this.bufr.buffered() > 0 || this.r.hasByte) return 'data';
     pool4k.put(this.bufr.releaseBuffer());
     pool4k.put(this.bufw.releaseBuffer());
@@ -275,7 +276,7 @@ export class ServerConn implements ConnReaderOwner {
       rb.reset(detachedWriter); // drop the finished response it still points at
     }
     this.#reattach = true;
-    return this.#whenReadable(rwc as ReadableWatcher);
+    return this.#whenReadable(rwc);
   }
 
   // Waits, under the read deadline, until input is readable or the wait ends otherwise: what
@@ -451,9 +452,8 @@ export class ServerConn implements ConnReaderOwner {
       }
       // Wait for the first bytes without a read in flight, so the request is parsed where it
       // lies; whatever else ends the wait (deadline, EOF, reset) the read meets next.
-      const watcher = this.rwc as Conn & Partial<ReadableWatcher>;
-      if (typeof watcher.watchReadable === 'function') {
-        const first = this.#whenReadable(watcher as ReadableWatcher);
+      if (isReadableWatcher(this.rwc)) {
+        const first = this.#whenReadable(this.rwc);
         if (typeof first !== 'string') await first;
       }
       for (;;) {

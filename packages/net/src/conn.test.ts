@@ -2,7 +2,7 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { is, isTimeout } from '@ka/io';
 import { describe, expect, test } from 'vitest';
 import type { TCPAddr } from './addr.js';
-import { readHighWaterMark, type TCPConn } from './conn.js';
+import { isReadableWatcher, readHighWaterMark, type TCPConn } from './conn.js';
 import { dial } from './dial.js';
 import { ErrClosed, ErrDeadlineExceeded, OpError } from './errors.js';
 import { pattern, rejection, settled, sleep, tcpPair } from './internal/test-support.js';
@@ -518,6 +518,20 @@ describe('synchronous fast paths: tryRead, writeEager, watchReadable', () => {
       await c.write(enc.encode('z'));
       expect(await s.waitReadable().promise).toBe('data');
       expect(states).toEqual(['data']);
+    } finally {
+      await Promise.allSettled([c.close(), s.close(), ln.close()]);
+    }
+  });
+});
+
+describe('isReadableWatcher', () => {
+  test('needs both watchReadable and unwatchReadable', async () => {
+    const { ln, client: c, server: s } = await tcpPair();
+    try {
+      expect(isReadableWatcher(s)).toBe(true);
+      expect(isReadableWatcher({ watchReadable: () => {} })).toBe(false);
+      expect(isReadableWatcher({ watchReadable: () => {}, unwatchReadable: 1 })).toBe(false);
+      expect(isReadableWatcher({})).toBe(false);
     } finally {
       await Promise.allSettled([c.close(), s.close(), ln.close()]);
     }

@@ -106,6 +106,12 @@ export interface ReadableWatcher {
   unwatchReadable(cb: (state: ReadableState) => void): void;
 }
 
+/** Whether `c` can watch for readability ({@link ReadableWatcher}: both of its methods). */
+export function isReadableWatcher(c: object): c is ReadableWatcher {
+  const w = c as Partial<ReadableWatcher>;
+  return typeof w.watchReadable === 'function' && typeof w.unwatchReadable === 'function';
+}
+
 /**
  * Go's `net.KeepAliveConfig` (durations in ms). Zero fields take Go's defaults (idle 15 s,
  * interval 15 s, count 9); negative fields leave the system's value alone.

@@ -22,6 +22,7 @@ export {
   DefaultKeepAliveCount,
   DefaultKeepAliveIdle,
   DefaultKeepAliveInterval,
+  isReadableWatcher,
   type KeepAliveConfig,
   type ReadableState,
   type ReadableWait,
