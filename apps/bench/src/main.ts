@@ -151,7 +151,7 @@ async function main(): Promise<void> {
       out[name] = { options: o, rows };
       if (!args.json) {
         console.log(
-          `server: GET /hello, ${o.requests} requests on ${o.conns} keep-alive conns (after a warm-up of 2 x ${o.warmup}, its CPU shown as "cold"; median of ${o.rounds} rounds, the servers taking turns); ${o.closeRequests} with Connection: close (10 at a time, median of ${o.closeRounds} rounds); ${o.idle} idle keep-alive conns`,
+          `server: GET /hello, ${o.requests} requests on ${o.conns} keep-alive conns (after a warm-up of 2 x ${o.warmup}, its CPU shown as "cold"; median of ${o.rounds} rounds, the servers taking turns); ${o.closeRequests} with Connection: close (10 at a time, median of ${o.closeRounds} rounds); ${o.idle} idle keep-alive conns on the fresh server (before any load)`,
         );
         console.log(
           table([

@@ -52,6 +52,7 @@ export interface ServerBenchRow {
   closeRpsRounds: number[];
   /** Median over the close rounds. */
   closeCpuMicrosPerRequest: number;
+  /** RSS per idle keep-alive conn, measured on the freshly started server. */
   rssPerIdleConnBytes: number;
   errors: number;
 }
@@ -165,6 +166,7 @@ interface Contender {
   p50: number[];
   p99: number[];
   cold: number;
+  idle: number;
   closeRps: number[];
   closeCpu: number[];
   errors: number;
@@ -201,10 +203,20 @@ export async function benchServers(o: ServerBenchOptions): Promise<ServerBenchRo
         p50: [],
         p99: [],
         cold: 0,
+        idle: 0,
         closeRps: [],
         closeCpu: [],
         errors: 0,
       });
+    }
+    // Idle connections first, on the fresh servers. Measured after load, the figure says more
+    // about the garbage the load left and when the GC last ran (new conns fill freed heap
+    // without growing RSS) than about the conns; run twice, the second run reuses the memory
+    // the first one grew.
+    for (const c of all) {
+      const idle = await idleRss(loadgen, c.s, o.idle);
+      c.idle = idle.perConn;
+      c.errors += idle.errors;
     }
     // Warm-up: two runs each, so that what is measured is the steady state of a server that
     // has been up a while. A JIT compiles a function fully only after a few thousand calls
@@ -249,7 +261,6 @@ export async function benchServers(o: ServerBenchOptions): Promise<ServerBenchRo
     }
     const rows: ServerBenchRow[] = [];
     for (const c of all) {
-      const idle = await idleRss(loadgen, c.s, o.idle);
       rows.push({
         server: c.name,
         keepAliveRps: median(c.rps),
@@ -261,8 +272,8 @@ export async function benchServers(o: ServerBenchOptions): Promise<ServerBenchRo
         closeRps: median(c.closeRps),
         closeRpsRounds: c.closeRps,
         closeCpuMicrosPerRequest: median(c.closeCpu),
-        rssPerIdleConnBytes: idle.perConn,
-        errors: c.errors + idle.errors,
+        rssPerIdleConnBytes: c.idle,
+        errors: c.errors,
       });
     }
     return rows;
