@@ -23,6 +23,8 @@ export interface ClientBenchRow {
   rps: number;
   /** Each round's throughput. */
   rpsRounds: number[];
+  /** The client process's CPU per request, µs: median over the rounds. */
+  cpuMicrosPerRequest: number;
   connections: number;
 }
 
@@ -68,23 +70,24 @@ interface Contender {
   client: string;
   proc: ChildProcess;
   rps: number[];
+  cpu: number[];
   conns: number[];
 }
 
 function startChild(client: string, base: string, conns: number): Contender {
   // No execArgv: flags given to the bench (--cpu-prof, …) are not for the clients.
   const proc = fork(childMain, [client, base, String(conns)], { stdio: 'inherit', execArgv: [] });
-  return { client, proc, rps: [], conns: [] };
+  return { client, proc, rps: [], cpu: [], conns: [] };
 }
 
-// Has the child run `n` requests; resolves with the seconds it took.
-function runIn(k: Contender, n: number): Promise<number> {
+// Has the child run `n` requests; resolves with the time and CPU it took.
+function runIn(k: Contender, n: number): Promise<ChildReply> {
   return new Promise((resolve, reject) => {
     const onExit = (code: number | null) => reject(new Error(`${k.client}: exited (${code})`));
     k.proc.once('exit', onExit);
     k.proc.once('message', (m: ChildReply) => {
       k.proc.off('exit', onExit);
-      resolve(m.seconds);
+      resolve(m);
     });
     k.proc.send({ run: n } satisfies ChildCommand);
   });
@@ -129,9 +132,10 @@ export async function benchClients(
           // Each round a different client goes first.
           for (const k of rotate(all, r)) {
             const before = srv.newConns();
-            const seconds = await runIn(k, total);
+            const { seconds, cpuMicros } = await runIn(k, total);
             await settle();
             k.rps.push(total / seconds);
+            k.cpu.push(cpuMicros / total);
             k.conns.push(srv.newConns() - before);
           }
         }
@@ -147,6 +151,7 @@ export async function benchClients(
           seconds: total / rps,
           rps,
           rpsRounds: k.rps,
+          cpuMicrosPerRequest: median(k.cpu),
           // The most connections opened in any one run (warm-up or round). A client's idle
           // connections may time out while the others take their turn (undici closes them
           // after 4 s), so each run may open its own; what matters is how many per run.

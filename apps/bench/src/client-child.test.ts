@@ -45,6 +45,7 @@ describe.skipIf(!existsSync(child))('client-child', () => {
         proc.send({ run: 20 } satisfies ChildCommand);
       });
       expect(reply.seconds).toBeGreaterThan(0);
+      expect(reply.cpuMicros).toBeGreaterThan(0);
       expect(hits - before).toBe(20);
       proc.send({ close: true } satisfies ChildCommand);
       expect(await exited).toBe(0);

@@ -10,9 +10,11 @@ import { Pool } from 'undici';
 
 /** A message from the parent: run `run` requests, or close the client and exit. */
 export type ChildCommand = { run: number } | { close: true };
-/** The child's answer to a `run`: how long it took. */
+/** The child's answer to a `run`: how long it took, and the CPU time this process spent. */
 export interface ChildReply {
   seconds: number;
+  /** User + system CPU of the child over the run, µs. */
+  cpuMicros: number;
 }
 
 type Fetcher = () => Promise<void>;
@@ -78,16 +80,18 @@ function contender(name: string, base: string, conns: number): Contender {
   }
 }
 
-// Runs `total` requests, `concurrency` at a time; returns the seconds taken.
-async function drive(total: number, concurrency: number, one: Fetcher): Promise<number> {
+// Runs `total` requests, `concurrency` at a time; returns the time and CPU taken.
+async function drive(total: number, concurrency: number, one: Fetcher): Promise<ChildReply> {
   let next = 0;
   const t0 = performance.now();
+  const c0 = process.cpuUsage();
   await Promise.all(
     Array.from({ length: concurrency }, async () => {
       while (next++ < total) await one();
     }),
   );
-  return (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(c0);
+  return { seconds: (performance.now() - t0) / 1000, cpuMicros: cpu.user + cpu.system };
 }
 
 function main(): void {
@@ -100,7 +104,7 @@ function main(): void {
   process.on('message', (m: ChildCommand) => {
     if ('run' in m) {
       drive(m.run, conns, c.one).then(
-        (seconds) => process.send!({ seconds } satisfies ChildReply),
+        (reply) => process.send!(reply),
         (err: unknown) => {
           console.error(err);
           process.exit(1);

@@ -88,16 +88,17 @@ async function main(): Promise<void> {
       out[name] = rows;
       if (!args.json) {
         console.log(
-          `client: 20000 GET /hello against the Go reference server (sequential; 50 at a time), after a warm-up of 5000; median of ${args.rounds ?? 5} rounds, the clients taking turns; TCP conns: the most opened in one run`,
+          `client: 20000 GET /hello against the Go reference server (sequential; 50 at a time), after a warm-up of 5000; median of ${args.rounds ?? 5} rounds, the clients taking turns; CPU: the client process's own; TCP conns: the most opened in one run`,
         );
         console.log(
           table([
-            ['client', 'mode', 'req/s', 's', 'TCP conns'],
+            ['client', 'mode', 'req/s', 's', 'CPU µs/req', 'TCP conns'],
             ...rows.map((r) => [
               r.client,
               r.mode,
               r.rps.toFixed(0),
               r.seconds.toFixed(2),
+              r.cpuMicrosPerRequest.toFixed(1),
               String(r.connections),
             ]),
           ]),
