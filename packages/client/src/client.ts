@@ -487,15 +487,6 @@ export class Client {
     let includeBody = true;
     let stripSensitiveHeaders = false;
 
-    const uerr = async (err: unknown, url?: string): Promise<ClientError> => {
-      // The body may have been closed already by send.
-      if (!reqBodyClosed) await req.closeBody().catch(() => {});
-      const urlStr =
-        url ??
-        (resp?.request !== undefined ? stripPassword(resp.request.url) : stripPassword(req.url));
-      return new ClientError(urlErrorOp((reqs[0] ?? req).method), urlStr, err);
-    };
-
     for (;;) {
       // Every request but the first is a redirect hop built from the previous response.
       if (reqs.length > 0 && resp !== undefined) {
@@ -509,12 +500,11 @@ export class Client {
           u = req.url.parse(loc);
         } catch (e) {
           await resp.body.close().catch(() => {});
-          throw await uerr(
-            newError(
-              'ERR_HTTP_BAD_LOCATION',
-              `failed to parse Location header ${quote(loc)}: ${errText(e)}`,
-            ),
+          const err = newError(
+            'ERR_HTTP_BAD_LOCATION',
+            `failed to parse Location header ${quote(loc)}: ${errText(e)}`,
           );
+          throw await urlErrorOf(err, undefined, req, resp, reqs, reqBodyClosed);
         }
         let host = '';
         if (req.host !== '' && req.host !== req.url.host) {
@@ -541,7 +531,7 @@ export class Client {
             req.body = await ireq.getBody();
           } catch (e) {
             await resp.body.close().catch(() => {});
-            throw await uerr(e);
+            throw await urlErrorOf(e, undefined, req, resp, reqs, reqBodyClosed);
           }
           req.getBody = ireq.getBody;
           req.contentLength = ireq.contentLength;
@@ -568,7 +558,7 @@ export class Client {
         if (err !== undefined) {
           // Go 1 compatibility: the response (body closed) comes with the error, and the
           // error shows the Location value.
-          const ue = await uerr(err, loc);
+          const ue = await urlErrorOf(err, loc, req, resp, reqs, reqBodyClosed);
           ue.response = resp;
           throw ue;
         }
@@ -585,7 +575,7 @@ export class Client {
             `${errText(err)} (Client.Timeout exceeded while awaiting headers)`,
           );
         }
-        throw await uerr(err);
+        throw await urlErrorOf(err, undefined, req, resp, reqs, reqBodyClosed);
       }
       resp = r.resp;
 
@@ -597,6 +587,21 @@ export class Client {
       await req.closeBody().catch(() => {});
     }
   }
+}
+
+// Go: the uerr closure of (*Client).do. The body may have been closed already by send.
+async function urlErrorOf(
+  err: unknown,
+  url: string | undefined,
+  req: Request,
+  resp: Response | undefined,
+  reqs: readonly Request[],
+  reqBodyClosed: boolean,
+): Promise<ClientError> {
+  if (!reqBodyClosed) await req.closeBody().catch(() => {});
+  const urlStr =
+    url ?? (resp?.request !== undefined ? stripPassword(resp.request.url) : stripPassword(req.url));
+  return new ClientError(urlErrorOp((reqs[0] ?? req).method), urlStr, err);
 }
 
 /** Go's `http.DefaultClient`: a Client using {@link DefaultTransport}. */

@@ -60,6 +60,9 @@ export class CancelScope {
   #parent: AbortSignal | undefined;
   #onAbort: (() => void) | undefined;
   #controller: AbortController | undefined;
+  // The map the scope is registered in until it ends (see register), and its key there.
+  #registry: Map<unknown, CancelScope> | undefined = undefined;
+  #key: unknown = undefined;
 
   constructor(parent?: AbortSignal) {
     // A request made without a signal has one that never aborts: nothing to listen to.
@@ -91,7 +94,25 @@ export class CancelScope {
     }
     this.#parent = undefined;
     this.#onAbort = undefined;
+    const registry = this.#registry;
+    if (registry !== undefined) {
+      if (registry.get(this.#key) === this) registry.delete(this.#key);
+      this.#registry = undefined;
+      this.#key = undefined;
+    }
     this.#controller?.abort(cause);
+  }
+
+  /**
+   * Puts the scope in `registry` under `key` until it ends, when it takes itself out (Go:
+   * `prepareTransportCancel`, the map behind the legacy `Transport.CancelRequest`). A scope
+   * that has ended already is not put in.
+   */
+  register<K>(registry: Map<K, CancelScope>, key: K): void {
+    if (this.done.fired) return;
+    registry.set(key, this);
+    this.#registry = registry as Map<unknown, CancelScope>;
+    this.#key = key;
   }
 
   /** An AbortSignal that aborts (with the cause as reason) when the scope ends. */

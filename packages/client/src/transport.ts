@@ -285,8 +285,8 @@ export class Transport implements RoundTripper {
   #connsPerHost = new Map<string, number>();
   #connsPerHostWait = new Map<string, WantConnQueue<PersistConn>>();
   #dialsInProgress = new WantConnQueue<PersistConn>();
-  // Go: reqCanceler — the legacy CancelRequest map.
-  #reqCanceler = new Map<Request, (err: unknown) => void>();
+  // Go: reqCanceler — the legacy CancelRequest map: each request's scope while it runs.
+  #reqCanceler = new Map<Request, CancelScope>();
   readonly #owner: PersistConnOwner;
   #lastCM: { host: string; cm: ConnectMethod } | undefined = undefined;
   readonly #pool = { putOrCloseIdleConn: (pc: PersistConn) => this.#putOrCloseIdleConn(pc) };
@@ -420,14 +420,9 @@ export class Transport implements RoundTripper {
     // The transport's scope for this request: ends on error here, or from the readLoop once
     // the response body is done.
     const ctx = new CancelScope(req.signal);
-    // Go: prepareTransportCancel — the legacy CancelRequest entry point.
-    const cancel = (err: unknown) => {
-      ctx.cancel(err);
-      this.#reqCanceler.delete(origReq);
-    };
-    this.#reqCanceler.set(origReq, cancel);
-    if (ctx.done.fired) this.#reqCanceler.delete(origReq);
-    else ctx.done.on(() => this.#reqCanceler.delete(origReq));
+    // Go: prepareTransportCancel — the legacy CancelRequest entry point; the scope leaves the
+    // map when it ends, however it ends.
+    ctx.register(this.#reqCanceler, origReq);
 
     try {
       for (;;) {
@@ -469,7 +464,7 @@ export class Transport implements RoundTripper {
         return resp;
       }
     } catch (err) {
-      cancel(err);
+      ctx.cancel(err);
       throw err;
     }
   }
@@ -480,7 +475,7 @@ export class Transport implements RoundTripper {
    * The request fails with `net/http: request canceled` (or `…while waiting for connection`).
    */
   cancelRequest(req: Request): void {
-    this.#reqCanceler.get(req)?.(errRequestCanceled);
+    this.#reqCanceler.get(req)?.cancel(errRequestCanceled);
   }
 
   // Go: (*Transport).CloseIdleConnections.
