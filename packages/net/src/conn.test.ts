@@ -5,7 +5,15 @@ import type { TCPAddr } from './addr.js';
 import { isReadableWatcher, readHighWaterMark, type TCPConn } from './conn.js';
 import { dial } from './dial.js';
 import { ErrClosed, ErrDeadlineExceeded, OpError } from './errors.js';
-import { pattern, rejection, settled, sleep, tcpPair } from './internal/test-support.js';
+import { directReadsOf } from './internal/direct-reads.js';
+import {
+  pattern,
+  rejection,
+  settled,
+  sleep,
+  type TCPPair,
+  tcpPair,
+} from './internal/test-support.js';
 
 const enc = new TextEncoder();
 const dec = new TextDecoder();
@@ -88,19 +96,46 @@ describe('read and write', () => {
     await p.close();
   });
 
-  test('a slow reader pushes back: the sender blocks and the receiver buffers a bounded amount', async () => {
+  // The accepted side reads through the socket's stream ('data'); the dialed side gets its
+  // reads handed over directly (Node's onread option, see internal/direct-reads.ts).
+  const readers = [
+    ['an accepted conn', (p: TCPPair) => ({ writer: p.client, reader: p.server })],
+    ['a dialed conn', (p: TCPPair) => ({ writer: p.server, reader: p.client })],
+  ] as const;
+
+  test.each(readers)(
+    'a slow reader pushes back: %s buffers a bounded amount and the sender blocks',
+    async (_, sides) => {
+      const p = await tcpPair();
+      const { writer, reader } = sides(p);
+      const big = pattern(32 << 20);
+      const w = writer.write(big);
+      await sleep(50);
+      expect(await settled(w)).toBe(false);
+      // Our queue holds at most the high-water mark plus Node's own buffer and one chunk.
+      expect(reader.bytesRead).toBeLessThan(readHighWaterMark * 8);
+      const got = await readN(reader, big.length);
+      expect(await w).toBe(big.length);
+      expect(Buffer.compare(got, big)).toBe(0);
+      expect(reader.bytesRead).toBe(big.length);
+      expect(writer.bytesWritten).toBe(big.length);
+      await p.close();
+    },
+  );
+
+  test('a dialed conn takes its reads directly: the socket emits no data events', async () => {
     const p = await tcpPair();
-    const big = pattern(32 << 20);
-    const w = p.client.write(big);
-    await sleep(50);
-    expect(await settled(w)).toBe(false);
-    // Our queue holds at most the high-water mark plus Node's own buffer and one chunk.
-    expect(p.server.bytesRead).toBeLessThan(readHighWaterMark * 8);
-    const got = await readN(p.server, big.length);
-    expect(await w).toBe(big.length);
-    expect(Buffer.compare(got, big)).toBe(0);
-    expect(p.server.bytesRead).toBe(big.length);
-    expect(p.client.bytesWritten).toBe(big.length);
+    const socket = (p.client as unknown as { socket: Socket }).socket;
+    expect(directReadsOf(socket)).toBeDefined();
+    expect(directReadsOf((p.server as unknown as { socket: Socket }).socket)).toBeUndefined();
+    let dataEvents = 0;
+    socket.on('data', () => dataEvents++);
+    await p.server.write(pattern(200_000));
+    const got = await readN(p.client, 200_000);
+    expect(Buffer.compare(got, pattern(200_000))).toBe(0);
+    expect(dataEvents).toBe(0);
+    await p.server.closeWrite();
+    expect(await p.client.read(new Uint8Array(1))).toBeNull();
     await p.close();
   });
 

@@ -32,6 +32,7 @@ import {
   SyscallError,
 } from './errors.js';
 import { Deadline, deadlineMs } from './internal/deadline.js';
+import { directReadsOf } from './internal/direct-reads.js';
 
 /**
  * Go's `net.Conn`: a stream connection. Deadlines are absolute times in ms since epoch (or a
@@ -259,6 +260,8 @@ export abstract class SocketConn
       expire: () => this.#expireWrites(),
     });
     socket.on('data', this.#onData);
+    // A socket we dialed hands its reads over directly (no 'data' events then).
+    directReadsOf(socket)?.attach(this.#onData);
     socket.on('end', this.#onEnd);
     socket.on('error', this.#onError);
     socket.on('close', this.#onClose);

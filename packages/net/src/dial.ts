@@ -25,6 +25,7 @@ import {
   OpError,
   UnknownNetworkError,
 } from './errors.js';
+import { DirectReads, setDirectReads } from './internal/direct-reads.js';
 import { testHooks } from './internal/hooks.js';
 import { resolveTCP } from './internal/resolve.js';
 
@@ -283,7 +284,10 @@ function connectSocket(
   signal: AbortSignal | undefined,
 ): Promise<Socket> {
   return new Promise<Socket>((resolve, reject) => {
-    const socket = testHooks.connect?.(opts) ?? connect(opts);
+    // Reads go straight to the conn (see DirectReads), not through the socket's stream.
+    const reads = new DirectReads();
+    const socket = testHooks.connect?.(opts) ?? connect({ ...opts, onread: reads.onread });
+    setDirectReads(socket, reads);
     let timer: NodeJS.Timeout | undefined;
     const cleanup = () => {
       socket.off('connect', onConnect);
