@@ -24,6 +24,21 @@ function headerOf(o: Record<string, string[]>): Header {
   return h;
 }
 
+describe('Header.writeSubset with a callback', () => {
+  it('writes from a snapshot: a callback that deletes a later key still gets its line', () => {
+    const h = new Header();
+    h.add('A', '1');
+    h.add('B', '2');
+    const lines: string[] = [];
+    h.writeSubset((line) => {
+      lines.push(line);
+      h.del('B');
+    });
+    expect(lines).toEqual(['A: 1\r\n', 'B: 2\r\n']);
+    expect(h.subsetLines()).toBe('A: 1\r\n');
+  });
+});
+
 describe('Header.writeSubset matches Go WriteSubset (header_test.go headerWriteTests)', () => {
   misc.headerWrite.forEach((t, i) => {
     it(`#${i}`, async () => {

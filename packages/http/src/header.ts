@@ -169,8 +169,9 @@ export class Header {
     const m = this.#m;
     let s = '';
     for (const k of this.#sortedKeys(exclude)) {
-      if (!validHeaderFieldName(k)) continue;
-      for (const v of m.get(k)!) s += `${k}: ${headerValueForWire(v)}\r\n`;
+      const vv = m.get(k);
+      if (vv === undefined || !validHeaderFieldName(k)) continue;
+      for (const v of vv) s += `${k}: ${headerValueForWire(v)}\r\n`;
     }
     return s;
   }
@@ -193,11 +194,12 @@ export class Header {
     return typeof w === 'function' ? this.writeSubset(w) : this.writeSubset(w);
   }
 
+  // The callback form works from a snapshot of the pairs, as Go's sortedKeyValues does: a
+  // callback that changes the header does not change what it is given.
   #each(fn: (line: string) => void, exclude?: ReadonlySet<string>): void {
-    const m = this.#m;
-    for (const k of this.#sortedKeys(exclude)) {
+    for (const [k, vv] of this.sortedKeyValues(exclude)) {
       if (!validHeaderFieldName(k)) continue;
-      for (const v of m.get(k)!) fn(`${k}: ${headerValueForWire(v)}\r\n`);
+      for (const v of vv) fn(`${k}: ${headerValueForWire(v)}\r\n`);
     }
   }
 
