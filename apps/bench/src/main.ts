@@ -7,7 +7,14 @@ import { benchClients } from './client-bench.js';
 import { benchNetRead } from './net-read.js';
 import { benchServers, type ServerBenchRow } from './server-bench.js';
 import { benchServerPipeline } from './server-pipeline.js';
-import { pairedRatioMedian } from './stats.js';
+import { pairedRatioMedian, roundRatios } from './stats.js';
+
+// `a / b` round by round, for printing.
+function rounds(a: readonly number[], b: readonly number[]): string {
+  return roundRatios(a, b)
+    .map((r) => r.toFixed(2))
+    .join(', ');
+}
 
 interface Args {
   only: string[];
@@ -108,8 +115,6 @@ async function main(): Promise<void> {
         const unC = get('undici Pool', 'concurrent').rpsRounds;
         const kaS = get('ka Client', 'sequential').rpsRounds;
         const agS = get('node http.Agent', 'sequential').rpsRounds;
-        const rounds = (a: number[], b: number[]) =>
-          a.map((x, i) => (x / b[i]!).toFixed(2)).join(', ');
         console.log(
           `ka / undici Pool at 50 concurrent, round by round: ${rounds(kaC, unC)}; ka / http.Agent sequential: ${rounds(kaS, agS)}`,
         );
@@ -194,7 +199,6 @@ async function main(): Promise<void> {
         console.log(
           `ka / node:http, median of the round-by-round ratios: CPU per request ${cpuPaired.toFixed(2)} (goal <= 1), close-mode throughput ${closePaired.toFixed(2)} (goal >= 1); RSS per idle conn ${ratio(ka.rssPerIdleConnBytes, node.rssPerIdleConnBytes)} (goal <= 1)`,
         );
-        const rounds = (a: number[], b: number[]) => a.map((x, i) => ratio(x, b[i]!)).join(', ');
         console.log(
           `ka / node:http round by round: CPU per request ${rounds(ka.cpuMicrosPerRequestRounds, node.cpuMicrosPerRequestRounds)}; close-mode throughput ${rounds(ka.closeRpsRounds, node.closeRpsRounds)}; cold CPU per request ${ratio(ka.coldCpuMicrosPerRequest, node.coldCpuMicrosPerRequest)}`,
         );

@@ -172,6 +172,19 @@ interface Contender {
   errors: number;
 }
 
+// One load run against `c`, with the server process's CPU per request over it, µs.
+async function measuredLoad(
+  loadgen: string,
+  c: Contender,
+  args: string[],
+): Promise<{ res: LoadResult; cpu: number }> {
+  const pid = c.s.proc.pid!;
+  const c0 = cpuMicros(pid);
+  const res = await load(loadgen, [...c.base, ...args]);
+  c.errors += res.errors;
+  return { res, cpu: (cpuMicros(pid) - c0) / res.requests };
+}
+
 /**
  * Runs the server benchmark against ka, node:http and Go. All three run at once; the
  * keep-alive measure goes round them `o.rounds` times and the close measure `o.closeRounds`
@@ -224,39 +237,28 @@ export async function benchServers(o: ServerBenchOptions): Promise<ServerBenchRo
     // what it assumed and recompiles the code that relied on it. Both happen here, for the
     // three servers alike; the CPU they cost is reported apart, as the cold figure.
     for (const c of all) {
-      const pid = c.s.proc.pid!;
-      const c0 = cpuMicros(pid);
-      let n = 0;
-      for (let i = 0; i < 2; i++) {
-        const res = await load(loadgen, [...c.base, ...keepAlive, String(o.warmup)]);
-        c.errors += res.errors;
-        n += res.requests;
-      }
-      c.cold = (cpuMicros(pid) - c0) / n;
+      const first = await measuredLoad(loadgen, c, [...keepAlive, String(o.warmup)]);
+      const second = await measuredLoad(loadgen, c, [...keepAlive, String(o.warmup)]);
+      const n1 = first.res.requests;
+      const n2 = second.res.requests;
+      c.cold = (first.cpu * n1 + second.cpu * n2) / (n1 + n2);
     }
     // Each round every server takes a turn, and a different one goes first.
     for (let r = 0; r < o.rounds; r++) {
       for (const c of rotate(all, r)) {
-        const pid = c.s.proc.pid!;
-        const c0 = cpuMicros(pid);
-        const res = await load(loadgen, [...c.base, ...keepAlive, String(o.requests)]);
-        const c1 = cpuMicros(pid);
-        c.cpu.push((c1 - c0) / res.requests);
+        const { res, cpu } = await measuredLoad(loadgen, c, [...keepAlive, String(o.requests)]);
+        c.cpu.push(cpu);
         c.rps.push(res.rps);
         c.p50.push(res.p50_us);
         c.p99.push(res.p99_us);
-        c.errors += res.errors;
       }
     }
     const close = ['-close', '-conns', '10', '-requests', String(o.closeRequests)];
     for (let r = 0; r < o.closeRounds; r++) {
       for (const c of rotate(all, r)) {
-        const pid = c.s.proc.pid!;
-        const c0 = cpuMicros(pid);
-        const cl = await load(loadgen, [...c.base, ...close]);
-        c.closeCpu.push((cpuMicros(pid) - c0) / cl.requests);
-        c.closeRps.push(cl.rps);
-        c.errors += cl.errors;
+        const { res, cpu } = await measuredLoad(loadgen, c, close);
+        c.closeCpu.push(cpu);
+        c.closeRps.push(res.rps);
       }
     }
     const rows: ServerBenchRow[] = [];

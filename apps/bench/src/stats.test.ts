@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { median, pairedRatioMedian, rotate } from './stats.js';
+import { median, pairedRatioMedian, rotate, roundRatios } from './stats.js';
 
 describe('median', () => {
   it('takes the middle value of an odd count and the mean of the middle two of an even one', () => {
@@ -35,5 +35,9 @@ describe('pairedRatioMedian', () => {
 
   it('refuses rounds that do not pair up', () => {
     expect(() => pairedRatioMedian([1, 2], [1])).toThrow(RangeError);
+  });
+
+  it('is the median of roundRatios', () => {
+    expect(roundRatios([30, 10, 20], [10, 20, 40])).toEqual([3, 0.5, 0.5]);
   });
 });

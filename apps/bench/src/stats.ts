@@ -14,11 +14,16 @@ export function rotate<T>(items: readonly T[], r: number): T[] {
   return [...items.slice(k), ...items.slice(0, k)];
 }
 
+/** `a[i] / b[i]` round by round; the two must have as many rounds. */
+export function roundRatios(a: readonly number[], b: readonly number[]): number[] {
+  if (a.length !== b.length) throw new RangeError('roundRatios: unequal lengths');
+  return a.map((x, i) => x / b[i]!);
+}
+
 /**
- * The median of `a[i] / b[i]` over the rounds: a paired comparison, each ratio taken between
- * two measures made close together in time, so a spell of machine noise weighs on both.
+ * The median of {@link roundRatios}: a paired comparison, each ratio taken between two
+ * measures made close together in time, so a spell of machine noise weighs on both.
  */
 export function pairedRatioMedian(a: readonly number[], b: readonly number[]): number {
-  if (a.length !== b.length) throw new RangeError('pairedRatioMedian: unequal lengths');
-  return median(a.map((x, i) => x / b[i]!));
+  return median(roundRatios(a, b));
 }

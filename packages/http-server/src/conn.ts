@@ -114,10 +114,13 @@ export class ServerConn implements ConnReaderOwner {
   #abortReason: unknown = undefined;
 
   readonly #parent: AbortSignal | undefined;
+  // The conn, when it can report readability without a read (ka's TCP conns can).
+  readonly #watcher: ReadableWatcher | null;
 
   constructor(server: Server, rwc: Conn, parent?: AbortSignal) {
     this.server = server;
     this.rwc = rwc;
+    this.#watcher = isReadableWatcher(rwc) ? rwc : null;
     // The conn's signal follows the base/conn signal from the server's hooks.
     if (parent !== undefined) {
       if (parent.aborted) this.#abort(parent.reason);
@@ -265,8 +268,8 @@ export class ServerConn implements ConnReaderOwner {
   // when it did not wait: a Conn that cannot watch, or unflushed output) — at once when that
   // is known already, else through a Promise.
   #waitIdle(): ReadableState | 'unsupported' | Promise<ReadableState> {
-    const rwc = this.rwc;
-    if (!isReadableWatcher(rwc) || this.bufw.buffered() > 0) return 'unsupported';
+    const rwc = this.#watcher;
+    if (rwc === null || this.bufw.buffered() > 0) return 'unsupported';
     if (this.bufr.buffered() > 0 || this.r.hasByte) return 'data';
     pool4k.put(this.bufr.releaseBuffer());
     pool4k.put(this.bufw.releaseBuffer());
@@ -452,8 +455,8 @@ export class ServerConn implements ConnReaderOwner {
       }
       // Wait for the first bytes without a read in flight, so the request is parsed where it
       // lies; whatever else ends the wait (deadline, EOF, reset) the read meets next.
-      if (isReadableWatcher(this.rwc)) {
-        const first = this.#whenReadable(this.rwc);
+      if (this.#watcher !== null) {
+        const first = this.#whenReadable(this.#watcher);
         if (typeof first !== 'string') await first;
       }
       for (;;) {

@@ -134,11 +134,8 @@ export class Header {
    * in `exclude` (compared as given, not canonicalized).
    */
   sortedKeyValues(exclude?: ReadonlySet<string>): [string, string[]][] {
-    const kvs: [string, string[]][] = [];
-    for (const kv of this.#m) {
-      if (exclude === undefined || !exclude.has(kv[0])) kvs.push(kv);
-    }
-    return kvs.sort(byKey);
+    const m = this.#m;
+    return this.#sortedKeys(exclude).map((k) => [k, m.get(k)!]);
   }
 
   /**
@@ -219,10 +216,6 @@ export class Header {
 }
 
 const EMPTY: readonly string[] = Object.freeze([]);
-
-function byKey(a: [string, string[]], b: [string, string[]]): number {
-  return a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
-}
 
 function fill(h: Header, init: HeaderInit): void {
   if (init instanceof Header) {
