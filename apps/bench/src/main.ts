@@ -26,27 +26,51 @@ interface Args {
 const benchmarks = ['net-read', 'bufio-read', 'server', 'client', 'pipeline'] as const;
 type BenchName = (typeof benchmarks)[number];
 
+const usage = `usage: node apps/bench/dist/main.js [--only NAME[,NAME…]] [--json] [--mib N] [--rounds N]
+  NAME: ${benchmarks.join(', ')} (default: all)`;
+
+// A mistake on the command line: reported with the usage, without a stack trace.
+class UsageError extends Error {}
+
+function count(flag: string, v: string | undefined): number | undefined {
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new UsageError(`--${flag} wants a positive integer, not ${JSON.stringify(v)}`);
+  return n;
+}
+
 function parse(argv: string[]): Args {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      only: { type: 'string', multiple: true },
-      json: { type: 'boolean', default: false },
-      mib: { type: 'string' },
-      rounds: { type: 'string' },
-    },
-  });
+  let values: { only?: string[]; json?: boolean; mib?: string; rounds?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        only: { type: 'string', multiple: true },
+        json: { type: 'boolean', default: false },
+        mib: { type: 'string' },
+        rounds: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    }));
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  if (values.help) {
+    console.log(usage);
+    process.exit(0);
+  }
   const only = (values.only ?? []).flatMap((s) => s.split(',')).filter((s) => s !== '');
   for (const name of only) {
     if (!(benchmarks as readonly string[]).includes(name)) {
-      throw new Error(`unknown benchmark ${name}; known: ${benchmarks.join(', ')}`);
+      throw new UsageError(`unknown benchmark ${name}; known: ${benchmarks.join(', ')}`);
     }
   }
   return {
     only,
     json: values.json ?? false,
-    mib: values.mib !== undefined ? Number(values.mib) : undefined,
-    rounds: values.rounds !== undefined ? Number(values.rounds) : undefined,
+    mib: count('mib', values.mib),
+    rounds: count('rounds', values.rounds),
   };
 }
 
@@ -150,14 +174,15 @@ async function main(): Promise<void> {
         rounds: args.rounds ?? 5,
         conns: 50,
         closeRequests: 3_000,
-        closeRounds: 3,
+        closeWarmup: 5_000,
+        closeRounds: 5,
         idle: 5_000,
       };
       const rows = await benchServers(o);
       out[name] = { options: o, rows };
       if (!args.json) {
         console.log(
-          `server: GET /hello, ${o.requests} requests on ${o.conns} keep-alive conns (after a warm-up of 2 x ${o.warmup}, its CPU shown as "cold"; median of ${o.rounds} rounds, the servers taking turns); ${o.closeRequests} with Connection: close (10 at a time, median of ${o.closeRounds} rounds); ${o.idle} idle keep-alive conns on the fresh server (before any load)`,
+          `server: GET /hello, ${o.requests} requests on ${o.conns} keep-alive conns (after a warm-up of 2 x ${o.warmup}, its CPU shown as "cold"; median of ${o.rounds} rounds, the servers taking turns); ${o.closeRequests} with Connection: close (10 at a time, after a warm-up of ${o.closeWarmup}; median of ${o.closeRounds} rounds); ${o.idle} idle keep-alive conns on the fresh server (before any load)`,
         );
         console.log(
           table([
@@ -226,6 +251,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
+  if (err instanceof UsageError) {
+    console.error(`bench: ${err.message}\n${usage}`);
+    process.exitCode = 2;
+    return;
+  }
   console.error(err);
   process.exitCode = 1;
 });

@@ -1,8 +1,8 @@
-import { createServer, type Server, type Socket } from 'node:net';
+import { createServer, type Server, Socket } from 'node:net';
 import { is, isTimeout } from '@ka/io';
-import { describe, expect, test } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import type { TCPAddr } from './addr.js';
-import { isReadableWatcher, readHighWaterMark, type TCPConn } from './conn.js';
+import { isReadableWatcher, keepAliveArgs, readHighWaterMark, type TCPConn } from './conn.js';
 import { dial } from './dial.js';
 import { ErrClosed, ErrDeadlineExceeded, OpError } from './errors.js';
 import { directReadsOf } from './internal/direct-reads.js';
@@ -425,6 +425,25 @@ describe('TCP options', () => {
     expect(c.keepAliveConfig).toBeNull();
     await p.close();
     expect(c.setKeepAlive(true)?.message).toMatch(/^set tcp .*: use of closed network connection$/);
+  });
+
+  test.each([
+    [{ enable: true, idle: 15_000, interval: 15_000, count: 9 }, [15, 15, 9]],
+    [{ enable: true, idle: 1_500, interval: 200, count: 3 }, [2, 1, 3]],
+    [{ enable: true, idle: -1, interval: -1, count: -1 }, [0, undefined, undefined]],
+  ])('keep-alive %j goes to Node as %j (seconds rounded up, as Go)', (cfg, want) => {
+    expect(keepAliveArgs(cfg)).toEqual(want);
+  });
+
+  test("NET-08 a dialed conn asks Node for Go's idle time, interval and count", async () => {
+    const spy = vi.spyOn(Socket.prototype, 'setKeepAlive');
+    try {
+      const p = await tcpPair({}, { keepAliveConfig: { enable: true, idle: 20_000 } });
+      expect(spy).toHaveBeenCalledWith(true, 20_000, 15_000, 9);
+      await p.close();
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   test('addresses survive the socket going away', async () => {

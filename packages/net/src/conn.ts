@@ -122,9 +122,9 @@ export interface KeepAliveConfig {
   enable: boolean;
   /** Idle time before the first probe (ms). */
   idle?: number;
-  /** Time between probes (ms). Recorded only: Node cannot set it (see README). */
+  /** Time between probes (ms). Needs a Node whose `setKeepAlive` takes it (see README). */
   interval?: number;
-  /** Unanswered probes before the connection drops. Recorded only: Node cannot set it. */
+  /** Unanswered probes before the connection drops. Needs the same Node. */
   count?: number;
 }
 
@@ -166,9 +166,25 @@ export function resolveKeepAlive(
   return withDefaults({ enable: true, idle });
 }
 
-// Node takes the idle time in ms but truncates to whole seconds; Go rounds up.
-function nodeKeepAliveDelay(idle: number): number {
-  return idle > 0 ? Math.ceil(idle / 1000) * 1000 : 0;
+// Node takes durations in ms but truncates them to whole seconds; Go rounds up.
+function nodeSeconds(ms: number): number {
+  return ms > 0 ? Math.ceil(ms / 1000) : 0;
+}
+
+/**
+ * @internal What Node's keep-alive setters take for `cfg`, durations in seconds: idle,
+ * interval, count. A zero idle time leaves the system's value; an undefined interval or count
+ * leaves libuv's (a Node whose `setKeepAlive` takes only the idle time ignores them too, and
+ * libuv sets 1 s and 10 probes).
+ */
+export function keepAliveArgs(
+  cfg: Required<KeepAliveConfig>,
+): [idle: number, interval: number | undefined, count: number | undefined] {
+  return [
+    nodeSeconds(cfg.idle),
+    cfg.interval > 0 ? nodeSeconds(cfg.interval) : undefined,
+    cfg.count > 0 ? cfg.count : undefined,
+  ];
 }
 
 const noop = (): void => {};
@@ -827,14 +843,20 @@ export class TCPConn extends SocketConn {
   #keepAlive: Required<KeepAliveConfig> | null = null;
   // An idle time set while keep-alive was off, applied when it is turned on (0 = none).
   #pendingIdle = 0;
+  // The socket took its options from the listening socket, and Node does not know it.
+  #inherited: boolean;
 
-  /** @internal Made by {@link listen} and {@link dial}. */
+  /**
+   * @internal Made by {@link listen} and {@link dial}. With `inherited`, the kernel has already
+   * given the socket TCP_NODELAY and `keepAlive` (Linux copies them from the listening socket).
+   */
   constructor(
     socket: Socket,
     net: string,
     keepAlive: Required<KeepAliveConfig> | null,
     laddr?: Addr,
     raddr?: Addr,
+    inherited = false,
   ) {
     super(
       socket,
@@ -842,7 +864,12 @@ export class TCPConn extends SocketConn {
       laddr ?? tcpAddrOf(socket.localAddress, socket.localPort),
       raddr ?? tcpAddrOf(socket.remoteAddress, socket.remotePort),
     );
+    this.#inherited = inherited;
     // Go: newTCPConn — Nagle off, then keep-alive as configured.
+    if (inherited) {
+      this.#keepAlive = keepAlive;
+      return;
+    }
     socket.setNoDelay(true);
     if (keepAlive !== null) this.#applyKeepAlive(keepAlive);
   }
@@ -854,8 +881,9 @@ export class TCPConn extends SocketConn {
 
   /**
    * The keep-alive configuration last applied, with Go's defaults filled in, or `null` when
-   * keep-alive is off. Node applies only `idle` (rounded up to whole seconds); `interval` and
-   * `count` are recorded here but the socket gets libuv's own (1 s, 10 probes on Linux).
+   * keep-alive is off. Idle time and interval are applied rounded up to whole seconds, as Go
+   * does; on a Node whose `setKeepAlive` takes only the idle time, the socket gets libuv's
+   * interval and count (1 s, 10 probes on Linux) and this records Go's.
    */
   get keepAliveConfig(): Readonly<Required<KeepAliveConfig>> | null {
     return this.#keepAlive;
@@ -864,6 +892,7 @@ export class TCPConn extends SocketConn {
   /** Go's `(*TCPConn).SetNoDelay`. */
   setNoDelay(noDelay: boolean): Error | null {
     if (this.isClosed) return this.opError('set', ErrClosed);
+    this.#adopt();
     this.#noDelay = noDelay;
     this.socket.setNoDelay(noDelay);
     return null;
@@ -872,6 +901,7 @@ export class TCPConn extends SocketConn {
   /** Go's `(*TCPConn).SetKeepAlive`: turns probes on (with the last idle time, default 15 s) or off. */
   setKeepAlive(keepAlive: boolean): Error | null {
     if (this.isClosed) return this.opError('set', ErrClosed);
+    this.#adopt();
     if (!keepAlive) {
       this.#keepAlive = null;
       this.socket.setKeepAlive(false);
@@ -890,6 +920,7 @@ export class TCPConn extends SocketConn {
    */
   setKeepAlivePeriod(ms: number): Error | null {
     if (this.isClosed) return this.opError('set', ErrClosed);
+    this.#adopt();
     const idle = ms === 0 ? DefaultKeepAliveIdle : ms;
     if (this.#keepAlive === null) {
       this.#pendingIdle = idle;
@@ -903,15 +934,31 @@ export class TCPConn extends SocketConn {
   setKeepAliveConfig(config: KeepAliveConfig): Error | null {
     if (this.isClosed) return this.opError('set', ErrClosed);
     if (!config.enable) return this.setKeepAlive(false);
+    this.#adopt();
     this.#pendingIdle = 0;
     this.#applyKeepAlive(withDefaults(config));
     return null;
   }
 
+  // Node skips a setter call that matches what it last set, and it never set the options this
+  // socket inherited: before the first change, set them through Node so it knows them.
+  #adopt(): void {
+    if (!this.#inherited) return;
+    this.#inherited = false;
+    this.socket.setNoDelay(true);
+    if (this.#keepAlive !== null) this.#applyKeepAlive(this.#keepAlive);
+  }
+
   #applyKeepAlive(cfg: Required<KeepAliveConfig>): void {
     this.#pendingIdle = 0;
     this.#keepAlive = cfg;
-    this.socket.setKeepAlive(true, nodeKeepAliveDelay(cfg.idle));
+    const [idle, interval, count] = keepAliveArgs(cfg);
+    this.socket.setKeepAlive(
+      true,
+      idle * 1000,
+      interval === undefined ? undefined : interval * 1000,
+      count,
+    );
   }
 }
 

@@ -176,6 +176,37 @@ describe('listen', () => {
     await p.close();
   });
 
+  // Linux copies the listening socket's options to each accepted socket: the listener sets
+  // them once, and the conn's own setters must still reach the kernel afterwards.
+  test.skipIf(!hasSs())('NET-07 accepted conns change inherited keep-alive for real', async () => {
+    const p = await tcpPair({}, { keepAlive: -1 });
+    const port = (p.ln.addr() as TCPAddr).port;
+    expect(ssTimers(`sport = :${port}`)).toMatch(/timer:\(keepalive,1[45]sec/);
+    expect(p.server.setKeepAlive(false)).toBeNull();
+    expect(ssTimers(`sport = :${port}`)).not.toMatch(/keepalive/);
+    expect(p.server.setKeepAlivePeriod(40_000)).toBeNull();
+    expect(ssTimers(`sport = :${port}`)).not.toMatch(/keepalive/);
+    expect(p.server.setKeepAlive(true)).toBeNull();
+    expect(ssTimers(`sport = :${port}`)).toMatch(/timer:\(keepalive,(39|40)sec/);
+    await p.close();
+
+    // Probes off on the listener: nothing inherited, and turning them on still works.
+    const q = await tcpPair({ keepAlive: -1 }, { keepAlive: -1 });
+    const qport = (q.ln.addr() as TCPAddr).port;
+    expect(ssTimers(`sport = :${qport}`)).not.toMatch(/keepalive/);
+    expect(q.server.setKeepAlive(true)).toBeNull();
+    expect(ssTimers(`sport = :${qport}`)).toMatch(/timer:\(keepalive,1[45]sec/);
+    await q.close();
+  });
+
+  test.skipIf(!hasSs())('NET-08 dialed conns get keep-alive from the dialer', async () => {
+    const p = await tcpPair({ keepAlive: -1 }, { keepAlive: 25_000 });
+    const port = (p.ln.addr() as TCPAddr).port;
+    expect(ssTimers(`dport = :${port}`)).toMatch(/timer:\(keepalive,(24|25)sec/);
+    expect(ssTimers(`sport = :${port}`)).not.toMatch(/keepalive/);
+    await p.close();
+  });
+
   test('NET-09 accepted conns have TCP_NODELAY on', async () => {
     const p = await tcpPair();
     expect(p.server.noDelay).toBe(true);
@@ -292,6 +323,11 @@ describe('unix', () => {
     );
   });
 });
+
+// The established sockets matching an ss filter, with their timers.
+function ssTimers(filter: string): string {
+  return execFileSync('ss', ['-tnoH', 'state', 'established', `( ${filter} )`]).toString();
+}
 
 function hasSs(): boolean {
   try {

@@ -16,6 +16,7 @@ import { type Addr, splitHostZone, TCPAddr, UnixAddr } from './addr.js';
 import {
   type Conn,
   type KeepAliveConfig,
+  keepAliveArgs,
   resolveKeepAlive,
   TCPConn,
   tcpAddrOf,
@@ -100,7 +101,7 @@ export async function listen(
   const server =
     config.tls !== undefined
       ? createTlsServer({ ...config.tls, allowHalfOpen: true, noDelay: true })
-      : createServer({ pauseOnConnect: true, allowHalfOpen: true, noDelay: true });
+      : createServer({ pauseOnConnect: true, allowHalfOpen: true });
   if (config.tls !== undefined) {
     const report = config.onTlsError;
     server.on('tlsClientError', (err: Error) => report?.(err));
@@ -131,13 +132,36 @@ export async function listen(
   // Go reads every accepted conn's local address (getsockname); for a listener bound to one
   // address that is the listener's own, so pass it and save a syscall per connection.
   const own = laddr.ip !== '' && laddr.ip !== '0.0.0.0' && laddr.ip !== '::' && laddr.zone === '';
+  const inherited = config.tls === undefined && setListenerOptions(server, ka);
   return new SocketListener(
     server,
     network,
     laddr,
     config,
-    (s) => new TCPConn(s, network, ka, own ? laddr : undefined),
+    (s) => new TCPConn(s, network, ka, own ? laddr : undefined, undefined, inherited),
   );
+}
+
+// What a listening node:net Server's handle offers (Node's TCP wrap, not a public type).
+interface TCPHandle {
+  setNoDelay(enable: boolean): number;
+  setKeepAlive(enable: boolean, idle: number, interval?: number, count?: number): number;
+}
+
+/**
+ * Go sets TCP_NODELAY and keep-alive on each accepted conn (newTCPConn: five setsockopt calls).
+ * Linux copies a listening socket's TCP options to every socket it accepts, so on Linux ka
+ * sets them once on the listening socket: the same options on the wire, none of the calls per
+ * connection. True when that worked; otherwise each conn sets its own, as Go does.
+ */
+function setListenerOptions(server: Server, ka: Required<KeepAliveConfig> | null): boolean {
+  if (process.platform !== 'linux') return false;
+  const h = (server as unknown as { _handle?: Partial<TCPHandle> | null })._handle;
+  if (typeof h?.setNoDelay !== 'function' || typeof h.setKeepAlive !== 'function') return false;
+  if (h.setNoDelay(true) !== 0) return false;
+  if (ka === null) return true;
+  const [idle, interval, count] = keepAliveArgs(ka);
+  return h.setKeepAlive(true, idle, interval, count) === 0;
 }
 
 async function listenUnix(
