@@ -7,9 +7,10 @@
 import { type ChildProcess, fork, spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { median } from '@ka/app-kit';
 import { buildGoReference } from '@ka/conformance';
 import { type ChildCommand, type ChildReply, clientNames } from './client-child.js';
-import { median, rotate } from './stats.js';
+import { rotate } from './stats.js';
 
 const childMain = join(dirname(fileURLToPath(import.meta.url)), 'client-child.js');
 

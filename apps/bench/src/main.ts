@@ -2,6 +2,7 @@
 // [--mib N] [--rounds N]`. Prints a table per benchmark (or one JSON document).
 
 import { parseArgs } from 'node:util';
+import { intArg, parseCommandLine, UsageError } from '@ka/app-kit';
 import { benchBufio } from './bufio-read.js';
 import { benchClients } from './client-bench.js';
 import { benchNetRead } from './net-read.js';
@@ -29,22 +30,11 @@ type BenchName = (typeof benchmarks)[number];
 const usage = `usage: node apps/bench/dist/main.js [--only NAME[,NAME…]] [--json] [--mib N] [--rounds N]
   NAME: ${benchmarks.join(', ')} (default: all)`;
 
-// A mistake on the command line: reported with the usage, without a stack trace.
-class UsageError extends Error {}
-
-function count(flag: string, v: string | undefined): number | undefined {
-  if (v === undefined) return undefined;
-  const n = Number(v);
-  if (!Number.isInteger(n) || n <= 0)
-    throw new UsageError(`--${flag} wants a positive integer, not ${JSON.stringify(v)}`);
-  return n;
-}
-
-function parse(argv: string[]): Args {
+function parse(argv: readonly string[]): Args {
   let values: { only?: string[]; json?: boolean; mib?: string; rounds?: string; help?: boolean };
   try {
     ({ values } = parseArgs({
-      args: argv,
+      args: [...argv],
       options: {
         only: { type: 'string', multiple: true },
         json: { type: 'boolean', default: false },
@@ -69,8 +59,8 @@ function parse(argv: string[]): Args {
   return {
     only,
     json: values.json ?? false,
-    mib: count('mib', values.mib),
-    rounds: count('rounds', values.rounds),
+    mib: values.mib === undefined ? undefined : intArg('--mib', values.mib, 1, 1 << 20),
+    rounds: values.rounds === undefined ? undefined : intArg('--rounds', values.rounds, 1, 1000),
   };
 }
 
@@ -84,7 +74,7 @@ function table(rows: string[][]): string {
 }
 
 async function main(): Promise<void> {
-  const args = parse(process.argv.slice(2));
+  const args = parseCommandLine(parse, { program: 'bench', usage: `${usage}\n` });
   const selected: BenchName[] = args.only.length > 0 ? (args.only as BenchName[]) : [...benchmarks];
   const out: Record<string, unknown> = {};
   for (const name of selected) {
@@ -251,11 +241,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  if (err instanceof UsageError) {
-    console.error(`bench: ${err.message}\n${usage}`);
-    process.exitCode = 2;
-    return;
-  }
   console.error(err);
   process.exitCode = 1;
 });

@@ -8,8 +8,9 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { median } from '@ka/app-kit';
 import { buildGoReference } from '@ka/conformance';
-import { median, rotate } from './stats.js';
+import { rotate } from './stats.js';
 
 const run = promisify(execFile);
 const here = dirname(fileURLToPath(import.meta.url));

@@ -1,7 +1,8 @@
 // Command lines of the demo (dist/main.js) and of its server (dist/server.js).
 
-/** Thrown for a bad command line; the entry points print it with the usage and exit 2. */
-export class UsageError extends Error {}
+import { argOptions, hostPortArg, intArg, UsageError } from '@ka/app-kit';
+
+export { UsageError };
 
 /** What the server's command line asked for. */
 export interface ServerOptions {
@@ -77,42 +78,13 @@ Exits 0 when nothing was lost and the server exited 0.
   -h, --help         this text
 `;
 
-function intArg(name: string, v: string | undefined, min: number, max: number): number {
-  if (v === undefined) throw new UsageError(`${name} needs a value`);
-  if (!/^\d+$/.test(v)) throw new UsageError(`${name}: not a whole number: ${JSON.stringify(v)}`);
-  const n = Number(v);
-  if (n < min || n > max) throw new UsageError(`${name}: must be between ${min} and ${max}`);
-  return n;
-}
-
-function addrArg(v: string | undefined): string {
-  if (
-    v === undefined ||
-    !/^[^\s:]*:\d+$/.test(v) ||
-    Number(v.slice(v.lastIndexOf(':') + 1)) > 65535
-  ) {
-    throw new UsageError(`--addr: want HOST:PORT, got ${JSON.stringify(v ?? '')}`);
-  }
-  return v;
-}
-
-/** Splits `--name=value`; `value()` takes the next argument otherwise. */
-function* options(argv: readonly string[]): Generator<[string, () => string | undefined, string]> {
-  for (let i = 0; i < argv.length; i++) {
-    const raw = argv[i]!;
-    const eq = raw.startsWith('--') ? raw.indexOf('=') : -1;
-    const name = eq > 0 ? raw.slice(0, eq) : raw;
-    yield [name, () => (eq > 0 ? raw.slice(eq + 1) : argv[++i]), raw];
-  }
-}
-
 /** Parses the server's `argv` (without node and the script). Throws {@link UsageError}. */
 export function parseServerArgs(argv: readonly string[]): ServerOptions {
   const o: ServerOptions = { addr: '127.0.0.1:0', deadline: 10_000, json: false, help: false };
-  for (const [name, value, raw] of options(argv)) {
+  for (const [name, value, raw] of argOptions(argv)) {
     switch (name) {
       case '--addr':
-        o.addr = addrArg(value());
+        o.addr = hostPortArg(name, value());
         break;
       case '--deadline':
         o.deadline = intArg(name, value(), 1, 600_000);
@@ -148,7 +120,7 @@ export function parseDemoArgs(argv: readonly string[]): DemoOptions {
     addr: '127.0.0.1:0',
     help: false,
   };
-  for (const [name, value, raw] of options(argv)) {
+  for (const [name, value, raw] of argOptions(argv)) {
     switch (name) {
       case '--clients':
         o.clients = intArg(name, value(), 0, 256);
@@ -195,7 +167,7 @@ export function parseDemoArgs(argv: readonly string[]): DemoOptions {
         o.serverOnly = true;
         break;
       case '--addr':
-        o.addr = addrArg(value());
+        o.addr = hostPortArg(name, value());
         break;
       case '-h':
       case '--help':

@@ -3,7 +3,8 @@
 // process, loads it with @ka/client keep-alive clients, signals it mid-load and accounts for
 // every request. See README.md.
 import { fileURLToPath } from 'node:url';
-import { DEMO_USAGE, type DemoOptions, parseDemoArgs, UsageError } from './args.js';
+import { parseCommandLine } from '@ka/app-kit';
+import { DEMO_USAGE, type DemoOptions, parseDemoArgs } from './args.js';
 import { runDemo } from './driver.js';
 import { account, formatReport } from './report.js';
 import { exitWhenIdle, runServer } from './serve.js';
@@ -26,13 +27,6 @@ async function main(o: DemoOptions): Promise<number> {
   return report.ok ? 0 : 1;
 }
 
-let opts: DemoOptions;
-try {
-  opts = parseDemoArgs(process.argv.slice(2));
-} catch (err) {
-  if (!(err instanceof UsageError)) throw err;
-  process.stderr.write(`graceful-shutdown: ${err.message}\n\n${DEMO_USAGE}`);
-  process.exit(2);
-}
+const opts = parseCommandLine(parseDemoArgs, { program: 'graceful-shutdown', usage: DEMO_USAGE });
 if (opts.help) process.stdout.write(DEMO_USAGE);
 else exitWhenIdle(await main(opts), 'graceful-shutdown');

@@ -1,4 +1,7 @@
 // Command-line options of the keep-alive demo.
+import { argOptions, intArg, UsageError, urlArg } from '@ka/app-kit';
+
+export { UsageError };
 
 /** What the command line asked for. */
 export interface Options {
@@ -44,17 +47,6 @@ what HTTP keep-alive saves: TCP connections opened per request, latency, total t
   -h, --help         this text
 `;
 
-/** Thrown for a bad command line; main prints it with the usage and exits 2. */
-export class UsageError extends Error {}
-
-function intArg(name: string, v: string | undefined, min: number, max: number): number {
-  if (v === undefined) throw new UsageError(`${name} needs a value`);
-  if (!/^\d+$/.test(v)) throw new UsageError(`${name}: not a whole number: ${JSON.stringify(v)}`);
-  const n = Number(v);
-  if (n < min || n > max) throw new UsageError(`${name}: must be between ${min} and ${max}`);
-  return n;
-}
-
 /** Parses `argv` (without node and the script). Throws {@link UsageError}. */
 export function parseArgs(argv: readonly string[]): Options {
   const o: Options = {
@@ -69,12 +61,7 @@ export function parseArgs(argv: readonly string[]): Options {
     help: false,
   };
   let idleTimeoutSet = false;
-  for (let i = 0; i < argv.length; i++) {
-    const raw = argv[i]!;
-    // --name=value is accepted as well as --name value
-    const eq = raw.startsWith('--') ? raw.indexOf('=') : -1;
-    const name = eq > 0 ? raw.slice(0, eq) : raw;
-    const value = (): string | undefined => (eq > 0 ? raw.slice(eq + 1) : argv[++i]);
+  for (const [name, value, raw] of argOptions(argv)) {
     switch (name) {
       case '--requests':
         o.requests = intArg(name, value(), 1, 1_000_000);
@@ -92,19 +79,9 @@ export function parseArgs(argv: readonly string[]): Options {
       case '--time-limit':
         o.timeLimit = intArg(name, value(), 1, 3600) * 1000;
         break;
-      case '--target': {
-        const v = value();
-        if (v === undefined || v === '') throw new UsageError('--target needs a URL');
-        let u: globalThis.URL;
-        try {
-          u = new globalThis.URL(v);
-        } catch {
-          throw new UsageError(`--target: not a URL: ${JSON.stringify(v)}`);
-        }
-        if (u.protocol !== 'http:') throw new UsageError('--target: only http:// URLs');
-        o.target = v;
+      case '--target':
+        o.target = urlArg(name, value());
         break;
-      }
       case '--report': {
         const v = value();
         if (v === undefined || v === '') throw new UsageError('--report needs a path');

@@ -4,7 +4,8 @@
 // writes an HTML report with SVG charts. See README.md.
 import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
-import { type Options, parseArgs, USAGE, UsageError } from './args.js';
+import { parseCommandLine } from '@ka/app-kit';
+import { type Options, parseArgs, USAGE } from './args.js';
 import { MODES, type ModeSpec } from './modes.js';
 import { formatJson, formatTable } from './output.js';
 import { renderReport } from './report.js';
@@ -69,14 +70,7 @@ async function main(o: Options): Promise<number> {
   return result.timedOut || failed ? 1 : 0;
 }
 
-let opts: Options;
-try {
-  opts = parseArgs(process.argv.slice(2));
-} catch (err) {
-  if (!(err instanceof UsageError)) throw err;
-  process.stderr.write(`keepalive-demo: ${err.message}\n\n${USAGE}`);
-  process.exit(2);
-}
+const opts = parseCommandLine(parseArgs, { program: 'keepalive-demo', usage: USAGE });
 if (opts.help) {
   process.stdout.write(USAGE);
 } else {

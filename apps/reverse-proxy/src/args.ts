@@ -1,4 +1,7 @@
 // Command-line options of the reverse proxy.
+import { argOptions, hostPortArg, intArg, UsageError, urlArg } from '@ka/app-kit';
+
+export { UsageError };
 
 /** What the command line asked for. */
 export interface Options {
@@ -45,17 +48,6 @@ SIGTERM (graceful shutdown) and at GET /debug/proxy-stats.
   -h, --help              this text
 `;
 
-/** Thrown for a bad command line; main prints it with the usage and exits 2. */
-export class UsageError extends Error {}
-
-function intArg(name: string, v: string | undefined, min: number, max: number): number {
-  if (v === undefined) throw new UsageError(`${name} needs a value`);
-  if (!/^-?\d+$/.test(v)) throw new UsageError(`${name}: not a whole number: ${JSON.stringify(v)}`);
-  const n = Number(v);
-  if (n < min || n > max) throw new UsageError(`${name}: must be between ${min} and ${max}`);
-  return n;
-}
-
 /** Parses `argv` (without node and the script). Throws {@link UsageError}. */
 export function parseArgs(argv: readonly string[]): Options {
   const o: Options = {
@@ -69,36 +61,14 @@ export function parseArgs(argv: readonly string[]): Options {
     statsEvery: 0,
     help: false,
   };
-  for (let i = 0; i < argv.length; i++) {
-    const raw = argv[i]!;
-    // --name=value is accepted as well as --name value
-    const eq = raw.startsWith('--') ? raw.indexOf('=') : -1;
-    const name = eq > 0 ? raw.slice(0, eq) : raw;
-    const value = (): string | undefined => (eq > 0 ? raw.slice(eq + 1) : argv[++i]);
+  for (const [name, value, raw] of argOptions(argv)) {
     switch (name) {
-      case '--upstream': {
-        const v = value();
-        if (v === undefined || v === '') throw new UsageError('--upstream needs a URL');
-        let u: globalThis.URL;
-        try {
-          u = new globalThis.URL(v);
-        } catch {
-          throw new UsageError(`--upstream: not a URL: ${JSON.stringify(v)}`);
-        }
-        if (u.protocol !== 'http:' && u.protocol !== 'https:') {
-          throw new UsageError('--upstream: only http:// and https:// URLs');
-        }
-        o.upstream = v;
+      case '--upstream':
+        o.upstream = urlArg(name, value(), ['http:', 'https:']);
         break;
-      }
-      case '--addr': {
-        const v = value();
-        if (v === undefined || !/^(\[[0-9a-fA-F:.]+\]|[^:[\]]*):\d+$/.test(v)) {
-          throw new UsageError(`--addr: want HOST:PORT, got ${JSON.stringify(v ?? '')}`);
-        }
-        o.addr = v;
+      case '--addr':
+        o.addr = hostPortArg(name, value());
         break;
-      }
       case '--flush-interval':
         o.flushInterval = intArg(name, value(), -1, 3_600_000);
         break;

@@ -1,10 +1,11 @@
 #!/usr/bin/env node
+import { parseCommandLine } from '@ka/app-kit';
 // reverse-proxy: Go's httputil.ReverseProxy on ka. Prints `listening on HOST:PORT` first;
 // on SIGTERM (or SIGINT) shuts down gracefully — in-flight requests finish — and prints how
 // often upstream connections were reused. See README.md.
 import { parseURL } from '@ka/http';
 import { formatStatsLine, formatSummary, STATS_PATH, startProxy } from './app.js';
-import { type Options, parseArgs, USAGE, UsageError } from './args.js';
+import { type Options, parseArgs, USAGE } from './args.js';
 import { runDemo } from './demo.js';
 import { errorText } from './reverse-proxy.js';
 
@@ -55,14 +56,7 @@ async function serve(o: Options): Promise<number> {
   return timedOut ? 1 : 0;
 }
 
-let opts: Options;
-try {
-  opts = parseArgs(process.argv.slice(2));
-} catch (err) {
-  if (!(err instanceof UsageError)) throw err;
-  process.stderr.write(`reverse-proxy: ${err.message}\n\n${USAGE}`);
-  process.exit(2);
-}
+const opts = parseCommandLine(parseArgs, { program: 'reverse-proxy', usage: USAGE });
 if (opts.help) {
   out(USAGE);
 } else {

@@ -2,6 +2,7 @@
 // and restarts on the same address. Every request is accounted for: answered (and checked),
 // failed with an error the client saw, or lost (neither, within a watchdog) — the last must
 // never happen. Requests in flight when a shutdown starts must all be answered.
+import { median } from '@ka/app-kit';
 import { Client, Transport } from '@ka/client';
 import { newRequest } from '@ka/http';
 import { type ChildEvent, ChildServer, type ChildStats } from './child.js';
@@ -340,14 +341,6 @@ export async function runSoak(opts: SoakOptions): Promise<SoakResult> {
     startedAt,
     durationMs: Date.now() - startedAt,
   };
-}
-
-/** Median of `xs` (0 for none). */
-export function median(xs: number[]): number {
-  if (xs.length === 0) return 0;
-  const s = [...xs].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 === 1 ? s[m]! : (s[m - 1]! + s[m]!) / 2;
 }
 
 /** RSS medians of the first and last thirds of the samples after warm-up (bytes). */
