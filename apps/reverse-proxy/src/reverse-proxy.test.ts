@@ -2,7 +2,12 @@
 // httputil reverseproxy_test.go, checked with @ka/client and with raw bytes on the wire.
 import { Client, Transport } from '@ka/client';
 import { type Header, newRequest, parseURL, type Request, TrailerPrefix } from '@ka/http';
-import { type HandlerFunc, ResponseController, type ResponseWriter } from '@ka/http-server';
+import {
+  type HandlerFunc,
+  Server as KaServer,
+  ResponseController,
+  type ResponseWriter,
+} from '@ka/http-server';
 import { newServer, type Server as TestServer } from '@ka/http-server/httptest';
 import { listen } from '@ka/net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -266,6 +271,47 @@ describe('X-Forwarded-For', () => {
           expect(h.get('X-Forwarded-Proto')).toBe('http');
         }
         expect(env.seen[0]!.host).toBe(new globalThis.URL(env.upstream.url).host);
+      }
+    },
+    T,
+  );
+});
+
+describe('X-Forwarded-Proto', () => {
+  it(
+    'setXForwarded says https for a request that came over TLS (Request.tls), end to end',
+    async () => {
+      const { testCert, testKey } = await import('../../../test/testcert.js');
+      const seen: Request[] = [];
+      const upstream = await newServer(async (w, r) => {
+        seen.push(r);
+        await w.write('ok');
+      });
+      const transport = new Transport();
+      const proxy = new ReverseProxy({
+        transport,
+        rewrite: (pr: ProxyRequest) => {
+          pr.setURL(parseURL(upstream.url));
+          pr.setXForwarded();
+        },
+      });
+      const srv = new KaServer({ handler: (w, r) => proxy.serveHttp(w, r), errorLog: () => {} });
+      const ln = await listen('tcp', '127.0.0.1:0', { tls: { cert: testCert, key: testKey } });
+      const serving = srv.serve(ln).catch(() => {});
+      const tlsClient = new Transport({ tlsClientConfig: { ca: testCert } });
+      const c = new Client({ transport: tlsClient, timeout: 15_000 });
+      try {
+        const port = ln.addr().toString().split(':').pop();
+        const res = await c.get(`https://localhost:${port}/x`);
+        expect(await res.body.text()).toBe('ok');
+        expect(seen[0]!.header.get('X-Forwarded-Proto')).toBe('https');
+      } finally {
+        tlsClient.closeIdleConnections();
+        transport.closeIdleConnections();
+        await srv.close();
+        await serving;
+        await upstream.closeClientConnections();
+        await upstream.close();
       }
     },
     T,

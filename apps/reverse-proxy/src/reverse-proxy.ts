@@ -60,9 +60,9 @@ export class ProxyRequest {
   // Go: (*ProxyRequest).SetXForwarded — the three X-Forwarded-* headers from `in`.
   /**
    * Sets `X-Forwarded-For` to the client IP (appended to any value `out` already has),
-   * `X-Forwarded-Host` to the host the client asked for and `X-Forwarded-Proto` to `http`
-   * (ka's incoming requests carry no TLS state, so `https` is never chosen). A remote address
-   * that is not `host:port` removes `X-Forwarded-For`.
+   * `X-Forwarded-Host` to the host the client asked for and `X-Forwarded-Proto` to `https`
+   * when the request came over TLS (`in.tls`), else `http`. A remote address that is not
+   * `host:port` removes `X-Forwarded-For`.
    */
   setXForwarded(): void {
     const h = this.out.header;
@@ -74,7 +74,7 @@ export class ProxyRequest {
       h.del('X-Forwarded-For');
     }
     h.set('X-Forwarded-Host', this.in.host);
-    h.set('X-Forwarded-Proto', 'http');
+    h.set('X-Forwarded-Proto', this.in.tls === null ? 'http' : 'https');
   }
 }
 

@@ -25,6 +25,7 @@ import {
 import {
   type CloseWriter,
   type Conn,
+  type ConnectionState,
   isReadableWatcher,
   OpError,
   type ReadableState,
@@ -77,6 +78,11 @@ function numLeadingCRorLF(v: Uint8Array): number {
   return n;
 }
 
+// A conn that knows its TLS state (ka's TCPConn does; null when it is plain TCP).
+interface TLSStateSource {
+  connectionState(): ConnectionState | null;
+}
+
 /** A hijacked connection: the socket plus the server's buffered reader and writer. */
 export interface Hijacked {
   /** The raw connection; the server no longer touches it. */
@@ -92,6 +98,8 @@ export class ServerConn implements ConnReaderOwner {
   readonly server: Server;
   readonly rwc: Conn;
   remoteAddr = '';
+  /** The TLS state of the connection (Go's `tlsState`), given to each request; null over TCP. */
+  tlsState: ConnectionState | null = null;
   readonly r: ConnReader;
   readonly bufr: BufReader;
   readonly bufw: BufWriter;
@@ -429,6 +437,7 @@ export class ServerConn implements ConnReaderOwner {
     req.header.del('Host');
 
     req.remoteAddr = this.remoteAddr;
+    req.tls = this.tlsState;
     if (isMessageBody(req.body)) req.body.doEarlyClose = true;
 
     this.rwc.setReadDeadline(wholeReqDeadline);
@@ -448,6 +457,10 @@ export class ServerConn implements ConnReaderOwner {
     } catch {
       // unknown address: leave it empty, as Go does for a nil RemoteAddr
     }
+    // Go: a *tls.Conn's state, taken once its handshake is done (a TLS listener hands out
+    // conns only then).
+    const tlsConn = this.rwc as Partial<TLSStateSource>;
+    if (typeof tlsConn.connectionState === 'function') this.tlsState = tlsConn.connectionState();
     let inFlight: Response | null = null;
     try {
       if (srv.readHeaderTimeoutOrRead() > 0) {

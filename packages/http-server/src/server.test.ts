@@ -1,5 +1,5 @@
 import { is } from '@ka/io';
-import { listen } from '@ka/net';
+import { type ConnectionState, listen } from '@ka/net';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConnState, connStateString } from './conn-state.js';
 import { ErrAbortHandler, ErrBodyNotAllowed, ErrContentLength, ErrServerClosed } from './errors.js';
@@ -407,13 +407,34 @@ describe('Server: base and connection signals', () => {
     await c.waitFor((t) => t.endsWith('ok'));
     expect(addr).toBe(`127.0.0.1:${c.sock.localPort}`);
   });
+
+  it('Request.tls is null over plain TCP', async () => {
+    let tls: unknown;
+    ts = await startServer({
+      handler: async (w, r) => {
+        tls = r.tls;
+        await w.write('ok');
+      },
+    });
+    const c = await client();
+    c.send(get('/'));
+    await c.waitFor((t) => t.endsWith('ok'));
+    expect(tls).toBeNull();
+  });
 });
 
 describe('Server: TLS', () => {
   it('keep-alive works the same inside TLS: two requests, one TLS connection', async () => {
     const { testCert, testKey } = await import('../../../test/testcert.js');
     const tlsMod = await import('node:tls');
-    const srv = new Server({ handler: (w, r) => w.write(`tls ${r.url.path}`), errorLog: () => {} });
+    const states: (ConnectionState | null)[] = [];
+    const srv = new Server({
+      handler: (w, r) => {
+        states.push(r.tls);
+        return w.write(`tls ${r.url.path}`);
+      },
+      errorLog: () => {},
+    });
     const ln = await listen('tcp', '127.0.0.1:0', { tls: { cert: testCert, key: testKey } });
     const port = Number(ln.addr().toString().split(':').pop());
     const serving = srv.serve(ln).catch((e: unknown) => e);
@@ -431,6 +452,15 @@ describe('Server: TLS', () => {
     expect(got.replace(/Date: [^\r]+/g, 'Date: <date>')).toBe(
       `${ok('tls /a').replace('HTTP/1.1 200 OK', 'HTTP/1.1 200 OK')}${ok('tls /b')}`,
     );
+    // Go's Request.TLS: the connection's state, the same for each of its requests.
+    expect(states.length).toBe(2);
+    expect(states[0]).toBe(states[1]);
+    expect(states[0]).toMatchObject({
+      handshakeComplete: true,
+      serverName: 'localhost',
+      cipherSuite: sock.getCipher().standardName,
+    });
+    expect(states[0]!.version).toBeGreaterThanOrEqual(0x0303);
     sock.destroy();
     await srv.close();
     expect(is(await serving, ErrServerClosed)).toBe(true);

@@ -2,6 +2,7 @@
 // and writing a client request onto it ((*Request).write).
 import { domainToASCII } from 'node:url';
 import { type BufReader, type BufWriter, EOF, ErrUnexpectedEOF, type Reader } from '@ka/io';
+import type { ConnectionState } from '@ka/net';
 import { type Body, BytesBody, MaxBytesBody, NoBody, toBody } from './body.js';
 import { BadStringError, goError, MaxBytesError } from './errors.js';
 import { Header, headerValueForWire, writeBytes } from './header.js';
@@ -52,6 +53,7 @@ export interface RequestInit {
   host?: string;
   trailer?: Header | null;
   remoteAddr?: string;
+  tls?: ConnectionState | null;
   requestURI?: string;
   signal?: AbortSignal;
   pattern?: string;
@@ -92,6 +94,11 @@ export class Request {
   trailer: Header | null = null;
   /** Server: the peer's `ip:port`. */
   remoteAddr = '';
+  /**
+   * Server: the TLS state of the connection the request came on (Go's `Request.TLS`), `null`
+   * over plain TCP. The server sets it; a client ignores it.
+   */
+  tls: ConnectionState | null = null;
   /** Server: the request target exactly as sent. Must be empty in client requests. */
   requestURI = '';
   /** Cancellation for the request's lifetime (Go's `Context()`). */

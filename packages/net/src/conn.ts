@@ -33,6 +33,7 @@ import {
 } from './errors.js';
 import { Deadline, deadlineMs } from './internal/deadline.js';
 import { directReadsOf } from './internal/direct-reads.js';
+import { type ConnectionState, connectionStateOf } from './tls-state.js';
 
 /**
  * Go's `net.Conn`: a stream connection. Deadlines are absolute times in ms since epoch (or a
@@ -887,6 +888,14 @@ export class TCPConn extends SocketConn {
    */
   get keepAliveConfig(): Readonly<Required<KeepAliveConfig>> | null {
     return this.#keepAlive;
+  }
+
+  /**
+   * Go's `(*tls.Conn).ConnectionState` for a conn from a TLS listener (`ListenConfig.tls`):
+   * version, cipher suite, SNI, ALPN, the peer's certificates. `null` for plain TCP.
+   */
+  connectionState(): ConnectionState | null {
+    return connectionStateOf(this.socket);
   }
 
   /** Go's `(*TCPConn).SetNoDelay`. */

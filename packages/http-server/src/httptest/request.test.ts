@@ -2,6 +2,7 @@
 // TestNewRequestWithContext) plus error texts and targets checked against go1.26.
 import { NoBody, type Request, URL } from '@ka/http';
 import { BytesReader, type Reader } from '@ka/io';
+import type { ConnectionState } from '@ka/net';
 import { describe, expect, test } from 'vitest';
 import { newRequest, type TestRequestBody } from './request.js';
 
@@ -18,6 +19,7 @@ function fields(r: Request) {
     contentLength: r.contentLength,
     close: r.close,
     remoteAddr: r.remoteAddr,
+    tls: r.tls,
     requestURI: r.requestURI,
     trailer: r.trailer,
     transferEncoding: r.transferEncoding,
@@ -35,6 +37,7 @@ const base = {
   contentLength: 0,
   close: false,
   remoteAddr: '192.0.2.1:1234',
+  tls: null as ConnectionState | null,
   requestURI: '/',
   trailer: null,
   transferEncoding: [],
@@ -91,7 +94,21 @@ describe('newRequest', () => {
       name: 'GET with full https URL',
       method: 'GET',
       uri: 'https://foo.com/path/',
-      want: { host: 'foo.com', url: 'https://foo.com/path/', requestURI: 'https://foo.com/path/' },
+      want: {
+        host: 'foo.com',
+        url: 'https://foo.com/path/',
+        requestURI: 'https://foo.com/path/',
+        // Go's stand-in: TLS 1.2, handshake complete, the host as server name
+        tls: {
+          version: 0x0303,
+          handshakeComplete: true,
+          didResume: false,
+          cipherSuite: '',
+          serverName: 'foo.com',
+          negotiatedProtocol: '',
+          peerCertificates: [],
+        },
+      },
       wantUrl: new URL({ scheme: 'https', path: '/path/', host: 'foo.com' }),
     },
     {

@@ -65,7 +65,8 @@ function parseLine(line: string): Request {
  * Throws `invalid NewRequest arguments; <reason>` for what `readRequest` would reject (Go
  * panics), e.g. `malformed HTTP version "b HTTP/1.0"` for a target with a space. A target
  * holding CR or LF is rejected too (Go would go on to parse what follows as header lines).
- * Go's dummy TLS state for `https://` targets has no counterpart here.
+ * An `https://` target gets Go's stand-in TLS state in `tls` (TLS 1.2, handshake complete,
+ * `serverName` = the host).
  *
  * @example
  * ```ts
@@ -124,5 +125,17 @@ export function newRequest(
   // 192.0.2.0/24 is TEST-NET-1 (RFC 5737), for documentation and examples only.
   req.remoteAddr = '192.0.2.1:1234';
   if (req.host === '') req.host = 'example.com';
+  // Go: a stand-in TLS state for https targets, so handlers can tell them apart.
+  if (target.startsWith('https://')) {
+    req.tls = {
+      version: 0x0303, // TLS 1.2
+      handshakeComplete: true,
+      didResume: false,
+      cipherSuite: '',
+      serverName: req.host,
+      negotiatedProtocol: '',
+      peerCertificates: [],
+    };
+  }
   return req;
 }
