@@ -27,7 +27,7 @@ import {
   type SyncReader,
   type Writer,
 } from '@ka/io';
-import { isReadableWatcher, type ReadableWatcher } from '@ka/net';
+import { type ConnectionState, isReadableWatcher, type ReadableWatcher } from '@ka/net';
 import { BodyEOFSignal, GzipReader, ReadWriteCloserBody } from './body.js';
 import type { CancelScope } from './context.js';
 import type { Conn } from './dial.js';
@@ -170,8 +170,8 @@ export class PersistConn {
   /** The pool key (Go's `cacheKey`). */
   readonly cacheKey: string;
   conn!: Conn;
-  /** The TLS socket's state for https connections (the node:tls socket), else undefined. */
-  tlsState: unknown = undefined;
+  /** The TLS state of an https conn after its handshake (Go's `tlsState`); null over TCP. */
+  tlsState: ConnectionState | null = null;
   br!: BufReader;
   bw!: BufWriter;
   /** Bytes written to the connection so far (Go: `nwrite`). */
@@ -425,6 +425,7 @@ export class PersistConn {
           try {
             const r = this.#readResponse(rc, trace);
             resp = r instanceof Promise ? await r : r;
+            resp.tls = this.tlsState; // Go: readResponse sets resp.TLS
           } catch (e) {
             err = e;
           }

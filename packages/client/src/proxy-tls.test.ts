@@ -1,5 +1,6 @@
 // https over node:tls, HTTP proxies (absolute-form requests) and CONNECT tunnels, and the
 // environment proxy rules.
+import { X509Certificate } from 'node:crypto';
 import * as https from 'node:https';
 import * as net from 'node:net';
 import { newRequest, parseURL } from '@ka/http';
@@ -56,6 +57,27 @@ describe('https', () => {
     expect((await getText(t, `https://127.0.0.1:${s.port}/c`)).text).toBe('tls GET /c ');
     expect(s.conns()).toBe(2);
     expect(t.idleConnKeys()).toEqual([`|https|127.0.0.1:${s.port}`, `|https|localhost:${s.port}`]);
+  });
+
+  test("Response.tls: the connection's TLS state on https, null on http (Go's Response.TLS)", async () => {
+    const s = await httpsServer();
+    const t = transport();
+    const a = await getText(t, `https://localhost:${s.port}/a`);
+    const b = await getText(t, `https://localhost:${s.port}/b`);
+    expect(a.resp.tls).not.toBeNull();
+    expect(b.resp.tls).toBe(a.resp.tls); // one pooled conn, one state
+    expect(a.resp.tls).toMatchObject({ handshakeComplete: true, serverName: 'localhost' });
+    expect(a.resp.tls!.version).toBeGreaterThanOrEqual(0x0303);
+    expect(a.resp.tls!.cipherSuite).toMatch(/^TLS_/);
+    expect(a.resp.tls!.negotiatedProtocol).toBe('http/1.1'); // the client offers only HTTP/1.1
+    // the server's certificate, DER
+    expect(
+      Buffer.from(a.resp.tls!.peerCertificates[0]!).equals(new X509Certificate(testCert).raw),
+    ).toBe(true);
+
+    const plain = await ScriptedServer.serve(() => okResponse('plain'));
+    cleanups.push(() => plain.close());
+    expect((await getText(t, `http://127.0.0.1:${plain.port}/`)).resp.tls).toBeNull();
   });
 
   test('an untrusted certificate fails the request', async () => {
@@ -133,6 +155,15 @@ describe('proxies', () => {
     ]);
     expect(proxy.requests[0]!.get('Host')).toBe(`127.0.0.1:${s.port}`);
     expect(t.idleConnKeys()).toEqual([`http://127.0.0.1:${proxy.port}|https|127.0.0.1:${s.port}`]);
+  });
+
+  test("https through a CONNECT tunnel: the response carries the target's TLS state", async () => {
+    const s = await httpsServer();
+    const proxy = await connectProxy();
+    const t = transport({ proxy: proxyURL(`http://127.0.0.1:${proxy.port}`) });
+    const r = await getText(t, `https://127.0.0.1:${s.port}/x`);
+    expect(r.resp.tls?.handshakeComplete).toBe(true);
+    expect(r.resp.tls?.serverName).toBe(''); // an IP address is not sent as SNI
   });
 
   test('a refused CONNECT fails with the status text', async () => {

@@ -8,6 +8,7 @@ import { isIP } from 'node:net';
 import { Duplex } from 'node:stream';
 import * as tls from 'node:tls';
 import { GoError } from '@ka/io';
+import { type ConnectionState, connectionStateOf } from '@ka/net';
 import { type Conn, closeQuietly } from './dial.js';
 import { TLSHandshakeTimeoutError } from './errors.js';
 import { SocketConn } from './internal/node-conn.js';
@@ -94,7 +95,10 @@ function connDuplex(conn: Conn, first: { bytes: Uint8Array }): Duplex {
 
 // Go: (*persistConn).addTLS — handshake with `name` as server name, honoring
 // TLSHandshakeTimeout; on failure the plain connection is closed.
-/** Runs a TLS client handshake over `conn` and resolves the encrypted Conn. */
+/**
+ * Runs a TLS client handshake over `conn` and resolves the encrypted Conn with the
+ * handshake's state.
+ */
 export async function addTLS(
   conn: Conn,
   name: string,
@@ -102,7 +106,7 @@ export async function addTLS(
   onlyH1: boolean,
   trace: ClientTrace | undefined,
   signal: AbortSignal,
-): Promise<Conn> {
+): Promise<{ conn: Conn; state: ConnectionState }> {
   const first = { bytes: new Uint8Array(0) };
   const duplex = connDuplex(conn, first);
   const cfg: tls.ConnectionOptions = { ...t.tlsClientConfig };
@@ -157,7 +161,8 @@ export async function addTLS(
     throw e;
   }
   trace?.tlsHandshakeDone?.(socket, undefined);
-  return new SocketConn(socket, () => {
+  const tlsConn = new SocketConn(socket, () => {
     void closeQuietly(conn);
   });
+  return { conn: tlsConn, state: connectionStateOf(socket)! };
 }

@@ -889,7 +889,7 @@ export class Transport implements RoundTripper {
         let host = addr.slice(0, colon);
         if (host.startsWith('[')) host = host.slice(1, -1);
         try {
-          conn = await addTLS(conn, host, this, cm.onlyH1, trace, signal);
+          ({ conn, state: pc.tlsState } = await addTLS(conn, host, this, cm.onlyH1, trace, signal));
         } catch (e) {
           throw wrapErr(e);
         }
@@ -911,7 +911,14 @@ export class Transport implements RoundTripper {
       }
     }
     if (cm.proxyURL !== undefined && cm.targetScheme === 'https') {
-      conn = await addTLS(conn, cm.tlsHost(), this, cm.onlyH1, trace, signal);
+      ({ conn, state: pc.tlsState } = await addTLS(
+        conn,
+        cm.tlsHost(),
+        this,
+        cm.onlyH1,
+        trace,
+        signal,
+      ));
     }
 
     pc.start(conn);

@@ -1,5 +1,6 @@
 // Go: net/http response.go — the Response type and reading one off the wire (ReadResponse).
 import { type BufReader, EOF, ErrUnexpectedEOF } from '@ka/io';
+import type { ConnectionState } from '@ka/net';
 import { type Body, NoBody } from './body.js';
 import { BadStringError, goError } from './errors.js';
 import { Header } from './header.js';
@@ -61,6 +62,11 @@ export class Response {
   /** Trailer fields: declared names first, values filled at the body's EOF; or null. */
   trailer: Header | null = null;
   /** The request this answers (its method decides the framing). */
+  /**
+   * Client: the TLS state of the connection the response came on (Go's `Response.TLS`), `null`
+   * over plain TCP.
+   */
+  tls: ConnectionState | null = null;
   request: Request | undefined = undefined;
 
   constructor(init?: ResponseInit) {

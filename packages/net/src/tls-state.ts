@@ -34,7 +34,10 @@ const versions: Record<string, number> = {
   'TLSv1.3': 0x0304,
 };
 
-/** @internal The state of `socket` when it is a TLS socket, else `null`. */
+/**
+ * Go's `(*tls.Conn).ConnectionState` for a `node:tls` socket (`null` for any other socket).
+ * Meant for after the handshake: before it, `version` is 0 and `handshakeComplete` false.
+ */
 export function connectionStateOf(socket: Socket): ConnectionState | null {
   const t = socket as Partial<TLSSocket>;
   if (t.encrypted !== true || typeof t.getProtocol !== 'function') return null;
