@@ -4,6 +4,7 @@ import { X509Certificate } from 'node:crypto';
 import * as https from 'node:https';
 import * as net from 'node:net';
 import { newRequest, parseURL } from '@ka/http';
+import { type ConnectionState, dial } from '@ka/net';
 import { afterEach, describe, expect, test } from 'vitest';
 import { testCert, testKey } from '../../../test/testcert.js';
 import { Client } from './client.js';
@@ -78,6 +79,30 @@ describe('https', () => {
     const plain = await ScriptedServer.serve(() => okResponse('plain'));
     cleanups.push(() => plain.close());
     expect((await getText(t, `http://127.0.0.1:${plain.port}/`)).resp.tls).toBeNull();
+  });
+
+  test('a dialTLS conn that knows its TLS state lends it to the responses (Go: *tls.Conn)', async () => {
+    const plain = await ScriptedServer.serve(() => okResponse('via hook'));
+    cleanups.push(() => plain.close());
+    const state: ConnectionState = {
+      version: 0x0304,
+      handshakeComplete: true,
+      didResume: false,
+      cipherSuite: 'TLS_AES_128_GCM_SHA256',
+      serverName: 'example.com',
+      negotiatedProtocol: 'http/1.1',
+      peerCertificates: [],
+    };
+    const t = transport({
+      // stands in for a TLS dialer: a plain conn that reports a TLS state
+      dialTLS: async () => {
+        const c = await dial('tcp', `127.0.0.1:${plain.port}`);
+        return Object.assign(c, { connectionState: () => state });
+      },
+    });
+    const r = await getText(t, 'https://example.com/');
+    expect(r.text).toBe('via hook');
+    expect(r.resp.tls).toBe(state);
   });
 
   test('an untrusted certificate fails the request', async () => {

@@ -21,7 +21,7 @@ import {
 } from '@ka/http';
 import { BytesBody, quote, validMethod } from '@ka/http/internal';
 import { GoError } from '@ka/io';
-import { Dialer } from '@ka/net';
+import { type ConnectionState, Dialer } from '@ka/net';
 import { ConnLRU } from './conn-lru.js';
 import { ConnectMethod, canonicalAddr, requiresHTTP1 } from './connect-method.js';
 import { CancelScope } from './context.js';
@@ -69,7 +69,10 @@ export interface TransportOptions {
   proxy?: ProxyFunc | undefined;
   /** Go's `DialContext`: opens TCP connections. Default: a TCP dial (Go's zero `net.Dialer`). */
   dial?: DialFunc | undefined;
-  /** Go's `DialTLSContext`: opens TLS connections for https targets without a proxy. */
+  /**
+   * Go's `DialTLSContext`: opens TLS connections for https targets without a proxy. A conn
+   * with a `connectionState()` method gives its result to each response's `tls`.
+   */
   dialTLS?: DialFunc | undefined;
   /** Go's `TLSClientConfig`: node:tls options for https (e.g. `ca`, `rejectUnauthorized`). */
   tlsClientConfig?: ConnectionOptions | undefined;
@@ -874,6 +877,9 @@ export class Transport implements RoundTripper {
       } catch (e) {
         throw wrapErr(e);
       }
+      // Go: a *tls.Conn from DialTLS lends its state to the responses.
+      const cs = (conn as { connectionState?: () => ConnectionState | null }).connectionState;
+      if (typeof cs === 'function') pc.tlsState = cs.call(conn);
     } else {
       const addr = cm.addr();
       trace?.connectStart?.('tcp', addr);

@@ -4,8 +4,9 @@ import type { Socket } from 'node:net';
 import type { PeerCertificate, TLSSocket } from 'node:tls';
 
 /**
- * Go's `tls.ConnectionState`, the fields a server's handlers use. ka's HTTP server puts it on
- * every request of a TLS connection (`Request.tls`, Go's `Request.TLS`).
+ * Go's `tls.ConnectionState`, the fields handlers and clients use. ka's HTTP server puts it
+ * on every request of a TLS connection (`Request.tls`, Go's `Request.TLS`), and ka's client
+ * on every response of an https connection (`Response.tls`).
  */
 export interface ConnectionState {
   /** The TLS version, as Go's constants: 0x0301 (TLS 1.0) … 0x0304 (TLS 1.3); 0 if unknown. */
