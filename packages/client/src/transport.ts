@@ -21,7 +21,7 @@ import {
 } from '@ka/http';
 import { BytesBody, quote, validMethod } from '@ka/http/internal';
 import { GoError } from '@ka/io';
-import { type ConnectionState, Dialer } from '@ka/net';
+import { Dialer, tlsStateOf } from '@ka/net';
 import { ConnLRU } from './conn-lru.js';
 import { ConnectMethod, canonicalAddr, requiresHTTP1 } from './connect-method.js';
 import { CancelScope } from './context.js';
@@ -878,8 +878,7 @@ export class Transport implements RoundTripper {
         throw wrapErr(e);
       }
       // Go: a *tls.Conn from DialTLS lends its state to the responses.
-      const cs = (conn as { connectionState?: () => ConnectionState | null }).connectionState;
-      if (typeof cs === 'function') pc.tlsState = cs.call(conn);
+      pc.tlsState = tlsStateOf(conn);
     } else {
       const addr = cm.addr();
       trace?.connectStart?.('tcp', addr);

@@ -7,7 +7,7 @@
 // client pipelines the next request, the byte is kept and handed back on the next read.
 import type { SyncReader } from '@ka/io';
 import { isTimeout } from '@ka/io';
-import { type Conn, isReadableWatcher, type ReadableState, type ReadableWatcher } from '@ka/net';
+import type { Conn, ReadableState, ReadableWatcher } from '@ka/net';
 
 /** Deadline used to interrupt a pending read at once (Go's `aLongTimeAgo`). */
 export const aLongTimeAgo = 1;
@@ -36,10 +36,11 @@ export class ConnReader implements SyncReader {
   // The conn, when it can report readability without a read (ka's TCP conns can).
   readonly #watcher: ReadableWatcher | null;
 
-  constructor(rwc: Conn, owner: ConnReaderOwner) {
+  /** `watcher` is `rwc` when it can watch for readability (`isReadableWatcher`), else null. */
+  constructor(rwc: Conn, owner: ConnReaderOwner, watcher: ReadableWatcher | null) {
     this.rwc = rwc;
     this.owner = owner;
-    this.#watcher = isReadableWatcher(rwc) ? rwc : null;
+    this.#watcher = watcher;
   }
 
   /** True when a byte read in the background is held for the next read. */

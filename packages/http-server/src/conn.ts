@@ -30,6 +30,7 @@ import {
   OpError,
   type ReadableState,
   type ReadableWatcher,
+  tlsStateOf,
 } from '@ka/net';
 import { ConnReader, type ConnReaderOwner } from './conn-reader.js';
 import { ConnState } from './conn-state.js';
@@ -76,11 +77,6 @@ function numLeadingCRorLF(v: Uint8Array): number {
   let n = 0;
   while (n < v.length && (v[n] === 0x0d || v[n] === 0x0a)) n++;
   return n;
-}
-
-// A conn that knows its TLS state (ka's TCPConn does; null when it is plain TCP).
-interface TLSStateSource {
-  connectionState(): ConnectionState | null;
 }
 
 /** A hijacked connection: the socket plus the server's buffered reader and writer. */
@@ -137,7 +133,7 @@ export class ServerConn implements ConnReaderOwner {
         parent.addEventListener('abort', this.#onParentAbort, { once: true });
       }
     }
-    this.r = new ConnReader(rwc, this);
+    this.r = new ConnReader(rwc, this, this.#watcher);
     this.bufr = new BufReader(this.r, 4096, pool4k.get());
     // Go: checkConnErrorWriter — remember the first write error and cancel the request.
     const sink: Writer & Partial<EagerWriter> = {
@@ -459,8 +455,7 @@ export class ServerConn implements ConnReaderOwner {
     }
     // Go: a *tls.Conn's state, taken once its handshake is done (a TLS listener hands out
     // conns only then).
-    const tlsConn = this.rwc as Partial<TLSStateSource>;
-    if (typeof tlsConn.connectionState === 'function') this.tlsState = tlsConn.connectionState();
+    this.tlsState = tlsStateOf(this.rwc);
     let inFlight: Response | null = null;
     try {
       if (srv.readHeaderTimeoutOrRead() > 0) {

@@ -47,4 +47,4 @@ export {
 export { formatDuration } from './internal/duration.js';
 export { DefaultMaxPendingAccepts, type ListenConfig, type Listener, listen } from './listen.js';
 export { pipe } from './pipe.js';
-export { type ConnectionState, connectionStateOf } from './tls-state.js';
+export { type ConnectionState, connectionStateOf, tlsStateOf } from './tls-state.js';

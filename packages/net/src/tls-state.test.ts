@@ -10,6 +10,7 @@ import { testCert, testKey } from '../../../test/testcert.js';
 import { TCPConn } from './conn.js';
 import { tcpPair } from './internal/test-support.js';
 import { listen } from './listen.js';
+import { tlsStateOf } from './tls-state.js';
 
 // A TLS listener with the test certificate, a node:tls client of it, and the accepted conn.
 async function tlsPair(server: TlsOptions, client: ConnectionOptions) {
@@ -66,6 +67,15 @@ describe('connectionState', () => {
     const p = await tcpPair();
     expect(p.server.connectionState()).toBeNull();
     expect(p.client.connectionState()).toBeNull();
+    expect(tlsStateOf(p.server)).toBeNull();
     await p.close();
+  });
+
+  test('tlsStateOf asks any conn with connectionState(), and gives null for one without', async () => {
+    const p = await tlsPair({}, {});
+    expect(tlsStateOf(p.conn)).toEqual(p.conn.connectionState());
+    expect(tlsStateOf(p.conn)?.serverName).toBe('localhost');
+    await p.close();
+    expect(tlsStateOf({ read: () => null })).toBeNull();
   });
 });

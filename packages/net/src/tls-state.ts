@@ -68,3 +68,12 @@ function chainOf(leaf: PeerCertificate | Record<string, never>): Uint8Array[] {
   }
   return out;
 }
+
+/**
+ * The TLS state of any conn that reports one through a `connectionState()` method (as
+ * `TCPConn` does, and a conn from a user's TLS dial hook may), else `null`.
+ */
+export function tlsStateOf(conn: object): ConnectionState | null {
+  const cs = (conn as { connectionState?: unknown }).connectionState;
+  return typeof cs === 'function' ? (cs.call(conn) as ConnectionState | null) : null;
+}
